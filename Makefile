@@ -1,0 +1,104 @@
+# Practica: one binary, a plain Makefile, pkg-config for every library.
+#   make            release build: build/release/practica
+#   make run        install deps, build, create the demo database, serve it on :8080
+#   make check      install deps, build under ASan+UBSan, run every test
+#   make install    PREFIX=/usr/local (binary + man page)
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+PKGS     := libmicrohttpd sqlite3 libsodium
+TESTPKGS := libcurl
+
+CC       ?= cc
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wvla
+BASEFLAGS = -std=c11 -D_GNU_SOURCE -DPRACTICA_VERSION='"$(VERSION)"' $(WARN) \
+            -Isrc $(shell pkg-config --cflags $(PKGS))
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lpthread
+TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS))
+
+RELEASE_FLAGS := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2
+ASAN_FLAGS    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=undefined
+
+SRCS       := $(sort $(wildcard src/*.c))
+LIB_SRCS   := $(filter-out src/main.c,$(SRCS))
+MIGRATIONS := $(sort $(wildcard migrations/*.sql))
+ASSETS     := $(sort $(wildcard static/*))
+UNIT_TESTS := $(sort $(wildcard tests/unit_*.c))
+HTTP_TESTS := $(sort $(wildcard tests/http_*.c))
+TEST_SUPPORT := $(filter-out $(UNIT_TESTS) $(HTTP_TESTS),$(sort $(wildcard tests/*.c)))
+HEADERS    := $(wildcard src/*.h tests/*.h)
+
+.PHONY: all deps run check install clean demo-db
+.SECONDARY:
+all: build/release/practica
+
+deps:
+	@sh scripts/deps.sh
+
+# --- generated: migrations and static assets compiled into the binary ---
+build/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+
+build/gen/embedded.c: build/tools/embed $(MIGRATIONS) $(ASSETS)
+	@mkdir -p $(@D)
+	build/tools/embed migrations $(MIGRATIONS) -- static_assets $(ASSETS) > $@.tmp && mv $@.tmp $@
+
+# --- one object tree per flavour ---
+define flavour
+build/$(1)/%.o: src/%.c $(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
+
+build/$(1)/embedded.o: build/gen/embedded.c src/embedded.h
+	@mkdir -p $$(@D)
+	$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
+
+build/$(1)/libpractica.a: $(patsubst src/%.c,build/$(1)/%.o,$(LIB_SRCS)) build/$(1)/embedded.o
+	@rm -f $$@
+	ar rcs $$@ $$^
+
+build/$(1)/practica: build/$(1)/main.o build/$(1)/libpractica.a
+	$$(CC) $(2) -o $$@ $$^ $$(LIBS)
+endef
+$(eval $(call flavour,release,$(RELEASE_FLAGS)))
+$(eval $(call flavour,asan,$(ASAN_FLAGS)))
+
+# --- tests (always the sanitizer build) ---
+build/asan/tests/support/%.o: tests/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -c -o $@ $<
+
+build/asan/tests/%: tests/%.c $(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) build/asan/libpractica.a $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -o $@ $< \
+		$(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) \
+		build/asan/libpractica.a $(LIBS) $(TESTLIBS)
+
+TEST_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(UNIT_TESTS) $(HTTP_TESTS))
+
+check: deps
+	@$(MAKE) --no-print-directory build/asan/practica $(TEST_BINS)
+	@PRACTICA_BIN=build/asan/practica sh tests/run.sh $(TEST_BINS)
+
+# --- running it ---
+DEMO_DB ?= var/demo.db
+demo-db: build/release/practica
+	@mkdir -p $(dir $(DEMO_DB))
+	@if [ ! -f $(DEMO_DB) ]; then build/release/practica demo --db $(DEMO_DB); \
+	 else echo "practica: using the existing demo database $(DEMO_DB) (delete it for a fresh one)"; fi
+
+run: deps
+	@$(MAKE) --no-print-directory build/release/practica
+	@$(MAKE) --no-print-directory demo-db
+	build/release/practica serve --db $(DEMO_DB) --listen 127.0.0.1:8080
+
+install: build/release/practica
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 build/release/practica $(DESTDIR)$(PREFIX)/bin/practica
+	install -m 644 docs/practica.1 $(DESTDIR)$(PREFIX)/share/man/man1/practica.1
+
+clean:
+	rm -rf build

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Installs Practica's build and test dependencies from Debian's packages.
+# As root it runs apt-get; otherwise it prints the exact command to run and fails,
+# so `make run` and `make check` never half-build on a machine that lacks a library.
+set -eu
+
+PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev \
+libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev"
+
+missing=""
+for p in $PACKAGES; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "practica: missing build dependencies:$missing" >&2
+	echo "Run this as root, then try again:" >&2
+	echo "  apt-get update && apt-get install -y$missing" >&2
+	exit 1
+fi
+
+echo "practica: installing build dependencies:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

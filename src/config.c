@@ -1,0 +1,156 @@
+/* Configuration defaults, the config file and the shared key setter used by flags. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+Config config = {
+	.db_path = "practica.db",
+	.listen_host = "127.0.0.1",
+	.port = 8080,
+	.threads = 0,
+	.max_body = 1024 * 1024,
+	.max_fields = 200,
+	.timeout_seconds = 30,
+	.max_header = 16 * 1024,
+	.trust_proxy = false,
+	.secure_cookies = false,
+	.access_log = "-",
+	.port_file = NULL,
+	.site_name = "Practica",
+};
+
+static bool parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "yes") || !strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "1"))
+		return *out = true, true;
+	if (!strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "0"))
+		return *out = false, true;
+	return false;
+}
+
+/* "HOST:PORT", "PORT" or "[::1]:PORT". */
+static bool parse_listen(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	const char *port = colon ? colon + 1 : s;
+	long p;
+	if (!parse_long(port, 0, 65535, &p))
+		return false;
+	if (colon) {
+		const char *host = s;
+		size_t n = (size_t)(colon - s);
+		if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+			host++, n -= 2;
+		if (n == 0)
+			return false;
+		char *h = xmalloc(n + 1); /* lives for the process */
+		memcpy(h, host, n);
+		h[n] = '\0';
+		config.listen_host = h;
+	}
+	config.port = (int)p;
+	return true;
+}
+
+bool config_set(const char *key, const char *value, const char **why)
+{
+	long n;
+	*why = NULL;
+	if (!strcmp(key, "db")) {
+		config.db_path = xstrdup(value);
+	} else if (!strcmp(key, "listen")) {
+		if (!parse_listen(value))
+			*why = "listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080";
+	} else if (!strcmp(key, "threads")) {
+		if (parse_long(value, 0, 256, &n))
+			config.threads = (int)n;
+		else
+			*why = "threads must be a number from 0 (one per core) to 256";
+	} else if (!strcmp(key, "max-body")) {
+		if (parse_long(value, 1024, 1L << 30, &n))
+			config.max_body = (size_t)n;
+		else
+			*why = "max-body must be a byte count from 1024 to 1073741824";
+	} else if (!strcmp(key, "max-fields")) {
+		if (parse_long(value, 1, 100000, &n))
+			config.max_fields = (int)n;
+		else
+			*why = "max-fields must be a number from 1 to 100000";
+	} else if (!strcmp(key, "timeout")) {
+		if (parse_long(value, 1, 3600, &n))
+			config.timeout_seconds = (int)n;
+		else
+			*why = "timeout must be seconds from 1 to 3600";
+	} else if (!strcmp(key, "trust-proxy")) {
+		if (!parse_bool(value, &config.trust_proxy))
+			*why = "trust-proxy must be yes or no";
+	} else if (!strcmp(key, "secure-cookies")) {
+		if (!parse_bool(value, &config.secure_cookies))
+			*why = "secure-cookies must be yes or no";
+	} else if (!strcmp(key, "access-log")) {
+		config.access_log = xstrdup(value);
+	} else if (!strcmp(key, "port-file")) {
+		config.port_file = xstrdup(value);
+	} else if (!strcmp(key, "site-name")) {
+		config.site_name = xstrdup(value);
+	} else {
+		*why = "unknown setting";
+	}
+	return *why == NULL;
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+bool config_load_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "practica: cannot read config file %s: %s\n", path, strerror(errno));
+		return false;
+	}
+	char line[1024];
+	int lineno = 0;
+	bool ok = true;
+	while (ok && fgets(line, sizeof line, f)) {
+		lineno++;
+		char *s = trim(line);
+		if (*s == '#' || *s == '\0')
+			continue;
+		char *eq = strchr(s, '=');
+		const char *why = "expected key = value";
+		if (eq) {
+			*eq = '\0';
+			ok = config_set(trim(s), trim(eq + 1), &why);
+		} else {
+			ok = false;
+		}
+		if (!ok)
+			fprintf(stderr, "practica: %s:%d: %s\n", path, lineno, why);
+	}
+	fclose(f);
+	return ok;
+}

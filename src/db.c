@@ -1,0 +1,322 @@
+/* SQLite connections, the per-connection statement cache, migrations and transactions. */
+#include "db.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "embedded.h"
+
+typedef struct {
+	const char *sql; /* the literal's address is the key */
+	sqlite3_stmt *st;
+} CacheEntry;
+
+struct Db {
+	sqlite3 *handle;
+	CacheEntry *cache;
+	size_t cache_cap, cache_len;
+	sqlite3_stmt **used; /* statements to reset at db_release() */
+	size_t used_len, used_cap;
+};
+
+static const char *thread_db_path;
+static pthread_key_t thread_db_key;
+static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
+
+int db_schema_version(void)
+{
+	int n = 0;
+	while (migrations[n].name)
+		n++;
+	return n;
+}
+
+static bool exec_plain(sqlite3 *h, const char *sql)
+{
+	char *err = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK) {
+		fprintf(stderr, "practica: database: %s\n", err ? err : sqlite3_errmsg(h));
+		sqlite3_free(err);
+		return false;
+	}
+	return true;
+}
+
+static int user_version(sqlite3 *h)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+/* Applies each migration newer than the database, each in its own transaction together with
+ * the user_version bump, so a crash leaves the database at a whole level. */
+static bool migrate(sqlite3 *h, const char *path)
+{
+	int have = user_version(h), want = db_schema_version();
+	if (have < 0)
+		return false;
+	if (have > want) {
+		fprintf(stderr,
+			"practica: %s has schema version %d but this practica knows only up to %d; "
+			"use a newer practica\n",
+			path, have, want);
+		return false;
+	}
+	for (int i = have; i < want; i++) {
+		int number = atoi(migrations[i].name);
+		if (number != i + 1) {
+			fprintf(stderr, "practica: migration %s is out of sequence\n", migrations[i].name);
+			return false;
+		}
+		char bump[64];
+		snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", i + 1);
+		if (!exec_plain(h, "BEGIN IMMEDIATE;"))
+			return false;
+		if (!exec_plain(h, (const char *)migrations[i].data) || !exec_plain(h, bump)) {
+			exec_plain(h, "ROLLBACK;");
+			fprintf(stderr, "practica: migration %s failed\n", migrations[i].name);
+			return false;
+		}
+		if (!exec_plain(h, "COMMIT;"))
+			return false;
+	}
+	return true;
+}
+
+static Db *open_connection(const char *path, bool create, bool run_migrations)
+{
+	sqlite3 *h = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
+		fprintf(stderr, "practica: cannot open database %s: %s\n", path,
+			h ? sqlite3_errmsg(h) : "out of memory");
+		sqlite3_close(h);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(h, 1);
+	sqlite3_busy_timeout(h, 5000);
+	/* synchronous=FULL: a reply we acknowledged survives power loss, not only a crash. */
+	if (!exec_plain(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+		sqlite3_close(h);
+		return NULL;
+	}
+	if (run_migrations ? !migrate(h, path) : user_version(h) != db_schema_version()) {
+		if (!run_migrations)
+			fprintf(stderr, "practica: %s is not at schema version %d\n", path,
+				db_schema_version());
+		sqlite3_close(h);
+		return NULL;
+	}
+	Db *db = xmalloc(sizeof *db);
+	memset(db, 0, sizeof *db);
+	db->handle = h;
+	db->cache_cap = 128;
+	db->cache = xmalloc(db->cache_cap * sizeof *db->cache);
+	memset(db->cache, 0, db->cache_cap * sizeof *db->cache);
+	return db;
+}
+
+Db *db_open(const char *path, bool create)
+{
+	return open_connection(path, create, true);
+}
+
+void db_close(Db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->cache_cap; i++)
+		if (db->cache[i].st)
+			sqlite3_finalize(db->cache[i].st);
+	free(db->cache);
+	free(db->used);
+	sqlite3_close(db->handle);
+	free(db);
+}
+
+static void close_thread_db(void *db)
+{
+	db_close(db);
+}
+
+static void make_thread_key(void)
+{
+	pthread_key_create(&thread_db_key, close_thread_db);
+}
+
+void db_set_path(const char *path)
+{
+	thread_db_path = path;
+	pthread_once(&thread_db_once, make_thread_key);
+}
+
+Db *db_thread(void)
+{
+	Db *db = pthread_getspecific(thread_db_key);
+	if (!db && thread_db_path) {
+		db = open_connection(thread_db_path, false, false);
+		pthread_setspecific(thread_db_key, db);
+	}
+	return db;
+}
+
+sqlite3 *db_handle(Db *db)
+{
+	return db->handle;
+}
+
+static size_t slot_for(const CacheEntry *cache, size_t cap, const char *sql)
+{
+	size_t i = ((uintptr_t)sql >> 3) * 0x9E3779B97F4A7C15ull % cap;
+	while (cache[i].sql && cache[i].sql != sql)
+		i = (i + 1) % cap;
+	return i;
+}
+
+static void grow_cache(Db *db)
+{
+	size_t cap = db->cache_cap * 2;
+	CacheEntry *fresh = xmalloc(cap * sizeof *fresh);
+	memset(fresh, 0, cap * sizeof *fresh);
+	for (size_t i = 0; i < db->cache_cap; i++)
+		if (db->cache[i].sql)
+			fresh[slot_for(fresh, cap, db->cache[i].sql)] = db->cache[i];
+	free(db->cache);
+	db->cache = fresh;
+	db->cache_cap = cap;
+}
+
+static void mark_used(Db *db, sqlite3_stmt *st)
+{
+	if (db->used_len == db->used_cap) {
+		db->used_cap = db->used_cap ? db->used_cap * 2 : 16;
+		db->used = xrealloc(db->used, db->used_cap * sizeof *db->used);
+	}
+	db->used[db->used_len++] = st;
+}
+
+sqlite3_stmt *db_prepare(Db *db, const char *sql)
+{
+	size_t i = slot_for(db->cache, db->cache_cap, sql);
+	sqlite3_stmt *st = db->cache[i].st;
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		if (sqlite3_prepare_v3(db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) !=
+		    SQLITE_OK) {
+			/* Our SQL is literal: failing to prepare it is a programmer error. */
+			fprintf(stderr, "practica: cannot prepare [%s]: %s\n", sql,
+				sqlite3_errmsg(db->handle));
+			abort();
+		}
+		db->cache[i].sql = sql;
+		db->cache[i].st = st;
+		if (++db->cache_len * 2 > db->cache_cap)
+			grow_cache(db);
+	}
+	mark_used(db, st);
+	return st;
+}
+
+static int param_index(sqlite3_stmt *st, const char *name)
+{
+	int idx = sqlite3_bind_parameter_index(st, name);
+	if (idx == 0) {
+		fprintf(stderr, "practica: no parameter %s in [%s]\n", name, sqlite3_sql(st));
+		abort();
+	}
+	return idx;
+}
+
+void db_bind_text(sqlite3_stmt *st, const char *name, const char *value)
+{
+	int idx = param_index(st, name);
+	if (value)
+		sqlite3_bind_text(st, idx, value, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, idx);
+}
+
+void db_bind_int(sqlite3_stmt *st, const char *name, int64_t value)
+{
+	sqlite3_bind_int64(st, param_index(st, name), value);
+}
+
+void db_bind_blob(sqlite3_stmt *st, const char *name, const void *data, int size)
+{
+	sqlite3_bind_blob(st, param_index(st, name), data, size, SQLITE_TRANSIENT);
+}
+
+int db_step(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
+		fprintf(stderr, "practica: database error %d (%s) in [%s]\n", rc, sqlite3_errstr(rc),
+			sqlite3_sql(st));
+	return rc;
+}
+
+bool db_run(sqlite3_stmt *st)
+{
+	int rc = db_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE;
+}
+
+const char *db_col_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+int64_t db_col_int(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_int64(st, col);
+}
+
+void db_release(Db *db)
+{
+	for (size_t i = 0; i < db->used_len; i++)
+		sqlite3_reset(db->used[i]);
+	db->used_len = 0;
+}
+
+bool db_begin(Db *db)
+{
+	return exec_plain(db->handle, "BEGIN IMMEDIATE");
+}
+
+bool db_commit(Db *db)
+{
+	if (exec_plain(db->handle, "COMMIT"))
+		return true;
+	db_rollback(db);
+	return false;
+}
+
+void db_rollback(Db *db)
+{
+	if (!sqlite3_get_autocommit(db->handle))
+		exec_plain(db->handle, "ROLLBACK");
+}
+
+int64_t db_last_id(Db *db)
+{
+	return sqlite3_last_insert_rowid(db->handle);
+}
+
+int db_changes(Db *db)
+{
+	return sqlite3_changes(db->handle);
+}

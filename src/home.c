@@ -1,0 +1,119 @@
+/* The start page for visitors and the member home: what is new for the signed-in member. */
+#include "config.h"
+#include "handlers.h"
+#include "html.h"
+#include "page.h"
+
+static int64_t count_of(Req *r, const char *sql)
+{
+	sqlite3_stmt *st = db_prepare(r->db, sql);
+	return db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+}
+
+void handle_landing(Req *r)
+{
+	if (r->user && r->user->is_member) {
+		resp_redirect(r, "/home");
+		return;
+	}
+	int64_t members = count_of(r, "SELECT count(*) FROM users u JOIN schools s ON s.id = "
+				      "u.school_id WHERE u.status = 'active' AND s.status = 'active'");
+	int64_t schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
+	page_begin(r, "Welcome");
+	html(&r->out,
+	     "<h1>%s</h1>\n<p class=\"lead\">The members-only knowledge center for the "
+	     "association's Communities of Practice: job-alike groups of school leaders and "
+	     "staff who meet through the year, share what works and build tools together.</p>\n"
+	     "<ul class=\"features\">\n"
+	     "<li><strong>Virtual meeting spaces</strong> for each community: pose questions, "
+	     "seek advice and share resources between meetings.</li>\n"
+	     "<li><strong>Meetings</strong> with agendas, materials and highlights posted "
+	     "afterwards.</li>\n"
+	     "<li><strong>A document library</strong> of model documents and templates.</li>\n"
+	     "</ul>\n",
+	     config.site_name);
+	if (members > 0)
+		html(&r->out, "<p>%lld member%s from %lld member school%s take part.</p>\n",
+		     (long long)members, members == 1 ? "" : "s", (long long)schools,
+		     schools == 1 ? "" : "s");
+	if (r->user)
+		html_raw(&r->out, "<p><a class=\"button\" href=\"/account/status\">See your account "
+				  "status</a></p>\n");
+	else
+		html_raw(&r->out, "<p class=\"actions\"><a class=\"button\" href=\"/login\">Sign in</a> "
+				  "<a class=\"button secondary\" href=\"/register\">Register</a></p>\n");
+	page_end(r);
+}
+
+/* Lists name, job title (and school) rows from st, or says empty when there are none. */
+static void person_list(Req *r, sqlite3_stmt *st, bool with_school, const char *empty)
+{
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<ul class=\"people\">\n");
+		html(&r->out, "<li><span class=\"person-name\">%s</span> <span class=\"meta\">%s",
+		     db_col_text(st, 0), db_col_text(st, 1));
+		if (with_school)
+			html(&r->out, ", %s", db_col_text(st, 2));
+		html_raw(&r->out, "</span></li>\n");
+	}
+	if (n)
+		html_raw(&r->out, "</ul>\n");
+	else
+		html(&r->out, "<p>%s</p>\n", empty);
+}
+
+void handle_home(Req *r)
+{
+	const User *u = r->user;
+	page_begin(r, "Home");
+	html(&r->out, "<h1>Welcome, %s</h1>\n", u->name);
+	if (u->school_id)
+		html(&r->out, "<p class=\"lead\">%s at %s.</p>\n", u->job_title, u->school_name);
+	else
+		html(&r->out, "<p class=\"lead\">%s, association staff.</p>\n", u->job_title);
+
+	if (u->is_admin) {
+		int64_t pending = count_of(r, "SELECT count(*) FROM users WHERE status = 'pending'");
+		if (pending > 0)
+			html(&r->out,
+			     "<p class=\"notice\"><a href=\"/admin/pending\">%lld registration%s "
+			     "waiting for your approval</a></p>\n",
+			     (long long)pending, pending == 1 ? " is" : "s are");
+	}
+
+	html_raw(&r->out, "<div class=\"columns\">\n<section aria-labelledby=\"h-colleagues\">\n");
+	if (u->school_id) {
+		html(&r->out, "<h2 id=\"h-colleagues\">Colleagues from %s</h2>\n", u->school_name);
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT name, job_title FROM users "
+						     "WHERE school_id = :school AND status = 'active' "
+						     "AND id != :me ORDER BY name LIMIT 50");
+		db_bind_int(st, ":school", u->school_id);
+		db_bind_int(st, ":me", u->id);
+		person_list(r, st, false,
+			    "No one else from your school has joined yet. Invite your colleagues "
+			    "to register.");
+	} else {
+		html_raw(&r->out, "<h2 id=\"h-colleagues\">Association staff</h2>\n");
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT name, job_title FROM users WHERE role = "
+						     "'admin' AND status = 'active' ORDER BY name");
+		person_list(r, st, false, "No staff accounts yet.");
+	}
+	html_raw(&r->out, "</section>\n<section aria-labelledby=\"h-new\">\n"
+			  "<h2 id=\"h-new\">New members</h2>\n");
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT u.name, u.job_title, s.name FROM users u "
+					     "JOIN schools s ON s.id = u.school_id "
+					     "WHERE u.status = 'active' AND u.approved_at IS NOT NULL "
+					     "ORDER BY u.approved_at DESC, u.id DESC LIMIT 8");
+	person_list(r, st, true, "No members have been approved yet.");
+	html_raw(&r->out, "</section>\n</div>\n");
+
+	int64_t members = count_of(r, "SELECT count(*) FROM users u JOIN schools s ON s.id = "
+				      "u.school_id WHERE u.status = 'active' AND s.status = 'active'");
+	int64_t schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
+	html(&r->out,
+	     "<p class=\"meta\">%lld members from <a href=\"/schools\">%lld member schools</a>.</p>\n",
+	     (long long)members, (long long)schools);
+	page_end(r);
+}

@@ -1,0 +1,548 @@
+/* libmicrohttpd glue: the daemon and its thread pool, the two-call request protocol, body
+ * limits and form decoding (libmicrohttpd's post processor), responses, security headers, the
+ * access log and a graceful stop on SIGINT/SIGTERM. */
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "html.h"
+#include "page.h"
+#include "router.h"
+
+struct ReqState {
+	struct MHD_PostProcessor *post;
+	size_t received;
+	int escape_state; /* percent-escape check across chunks: 0, or hex digits still due */
+	int field_cap;
+	size_t *value_len, *value_cap;
+	int64_t start_us;
+	size_t bytes_sent;
+	bool answered; /* a response was queued */
+};
+
+static const Route *route_table;
+static FILE *access_log;
+static atomic_int requests_in_flight;
+
+/* Applied to every response, dynamic or prebuilt. */
+static const char *const security_headers[][2] = {
+	{"X-Content-Type-Options", "nosniff"},
+	{"Referrer-Policy", "same-origin"},
+	{"X-Frame-Options", "DENY"},
+	{"Content-Security-Policy",
+	 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+};
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void http_add_security_headers(struct MHD_Response *resp)
+{
+	for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+}
+
+/* ---- request accessors ---- */
+
+static struct MHD_Connection *mhd(Req *r)
+{
+	return r->conn;
+}
+
+const char *req_query(Req *r, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(mhd(r), MHD_GET_ARGUMENT_KIND, name);
+	return v && text_is_clean(v, strlen(v)) ? v : NULL;
+}
+
+const char *req_form(Req *r, const char *name)
+{
+	for (int i = 0; i < r->nform; i++)
+		if (!strcmp(r->form[i].name, name))
+			return r->form[i].value;
+	return NULL;
+}
+
+const char *req_form_or(Req *r, const char *name, const char *fallback)
+{
+	const char *v = req_form(r, name);
+	return v ? v : fallback;
+}
+
+const char *req_header(Req *r, const char *name)
+{
+	return MHD_lookup_connection_value(mhd(r), MHD_HEADER_KIND, name);
+}
+
+const char *req_cookie(Req *r, const char *name)
+{
+	return MHD_lookup_connection_value(mhd(r), MHD_COOKIE_KIND, name);
+}
+
+const char *req_param(Req *r, int index)
+{
+	return index < r->nparams ? r->params[index] : NULL;
+}
+
+int64_t req_param_id(Req *r, int index)
+{
+	const char *p = req_param(r, index);
+	return p ? strtoll(p, NULL, 10) : 0;
+}
+
+typedef struct {
+	Req *r;
+	Buf *b;
+} QueryWriter;
+
+static enum MHD_Result append_query_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+					const char *value)
+{
+	QueryWriter *w = cls;
+	buf_putc(w->b, w->b->len ? '&' : '?');
+	buf_puts(w->b, url_encode(w->r->arena, key));
+	if (value) {
+		buf_putc(w->b, '=');
+		buf_puts(w->b, url_encode(w->r->arena, value));
+	}
+	return MHD_YES;
+}
+
+const char *req_full_path(Req *r)
+{
+	Buf query = {0};
+	QueryWriter w = {r, &query};
+	MHD_get_connection_values(mhd(r), MHD_GET_ARGUMENT_KIND, append_query_arg, &w);
+	const char *full = arena_printf(r->arena, "%s%s", r->path, query.data ? query.data : "");
+	buf_free(&query);
+	return full;
+}
+
+/* ---- responses ---- */
+
+void resp_header(Req *r, const char *name, const char *value)
+{
+	Header *h = arena_alloc(r->arena, sizeof *h);
+	h->name = name;
+	h->value = value;
+	h->next = r->headers;
+	r->headers = h;
+}
+
+void resp_redirect(Req *r, const char *location)
+{
+	/* Only local paths: "//host" would leave the site. */
+	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+		location = "/";
+	r->status = 303;
+	resp_header(r, "Location", location);
+	r->out.len = 0;
+	if (r->out.data)
+		r->out.data[0] = '\0';
+}
+
+void resp_error(Req *r, int status, const char *message)
+{
+	r->status = status;
+	r->out.len = 0;
+	if (r->out.data)
+		r->out.data[0] = '\0';
+	page_error(r, status, message);
+}
+
+void resp_prebuilt(Req *r, const void *mhd_response)
+{
+	r->prebuilt = mhd_response;
+	r->status = 200;
+}
+
+static void send_response(Req *r)
+{
+	struct MHD_Connection *conn = mhd(r);
+	struct MHD_Response *resp;
+	if (r->prebuilt) {
+		resp = (struct MHD_Response *)r->prebuilt;
+		r->state->bytes_sent = 0;
+		MHD_queue_response(conn, (unsigned)r->status, resp);
+		r->state->answered = true;
+		return;
+	}
+	size_t len;
+	char *body = buf_take(&r->out, &len);
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return;
+	}
+	r->state->bytes_sent = len;
+	MHD_add_response_header(resp, "Content-Type",
+				r->content_type ? r->content_type : "text/html; charset=utf-8");
+	/* Members-only pages must not linger in shared or back-button caches. */
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	http_add_security_headers(resp);
+	for (Header *h = r->headers; h; h = h->next)
+		MHD_add_response_header(resp, h->name, h->value);
+	if (r->status == 405 && r->route == NULL)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
+	MHD_queue_response(conn, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	r->state->answered = true;
+}
+
+/* Answers at once, before the body is read (libmicrohttpd then closes the connection,
+ * which is right for a body we refuse to read). */
+static enum MHD_Result answer_now(Req *r, int status, const char *message)
+{
+	resp_error(r, status, message);
+	send_response(r);
+	return MHD_YES;
+}
+
+/* ---- form bodies ---- */
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* libmicrohttpd decodes "%zz" as the literal text; we refuse it instead of guessing. */
+static bool escapes_valid(struct ReqState *st, const char *data, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (st->escape_state > 0) {
+			if (!is_hex(data[i]))
+				return false;
+			st->escape_state--;
+		} else if (data[i] == '%') {
+			st->escape_state = 2;
+		}
+	}
+	return true;
+}
+
+static void refuse_body(Req *r, int status, const char *message)
+{
+	if (!r->body_status) {
+		r->body_status = status;
+		r->body_error = message;
+	}
+}
+
+static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *filename, const char *content_type,
+				     const char *transfer_encoding, const char *data, uint64_t off,
+				     size_t size)
+{
+	Req *r = cls;
+	struct ReqState *st = r->state;
+	if (!data)
+		size = 0;
+	if (off == 0 || r->nform == 0 || strcmp(r->form[r->nform - 1].name, key) != 0) {
+		if (r->nform >= config.max_fields) {
+			refuse_body(r, 400, "The form has too many fields.");
+			return MHD_NO;
+		}
+		if (r->nform == st->field_cap) {
+			int cap = st->field_cap ? st->field_cap * 2 : 16;
+			Field *f = arena_alloc(r->arena, (size_t)cap * sizeof *f);
+			size_t *len = arena_alloc(r->arena, (size_t)cap * sizeof *len);
+			size_t *vcap = arena_alloc(r->arena, (size_t)cap * sizeof *vcap);
+			if (r->nform) {
+				memcpy(f, r->form, (size_t)r->nform * sizeof *f);
+				memcpy(len, st->value_len, (size_t)r->nform * sizeof *len);
+				memcpy(vcap, st->value_cap, (size_t)r->nform * sizeof *vcap);
+			}
+			r->form = f, st->value_len = len, st->value_cap = vcap;
+			st->field_cap = cap;
+		}
+		int i = r->nform++;
+		r->form[i].name = arena_strdup(r->arena, key);
+		r->form[i].value = arena_strndup(r->arena, size ? data : "", size);
+		st->value_len[i] = st->value_cap[i] = size;
+		return MHD_YES;
+	}
+	/* A later chunk of the same value: grow it in the arena. */
+	int i = r->nform - 1;
+	size_t len = st->value_len[i];
+	if (len + size > st->value_cap[i]) {
+		size_t cap = (len + size) * 2;
+		char *grown = arena_alloc(r->arena, cap + 1);
+		memcpy(grown, r->form[i].value, len);
+		r->form[i].value = grown;
+		st->value_cap[i] = cap;
+	}
+	char *v = (char *)r->form[i].value;
+	memcpy(v + len, data, size);
+	v[len + size] = '\0';
+	st->value_len[i] = len + size;
+	return MHD_YES;
+}
+
+static void finish_form(Req *r)
+{
+	struct ReqState *st = r->state;
+	if (st->post) {
+		if (MHD_destroy_post_processor(st->post) != MHD_YES)
+			refuse_body(r, 400, "The form data was cut short or malformed.");
+		st->post = NULL;
+	}
+	if (st->escape_state)
+		refuse_body(r, 400, "The form data is not correctly encoded.");
+	for (int i = 0; i < r->nform && !r->body_status; i++)
+		if (!text_is_clean(r->form[i].name, strlen(r->form[i].name)) ||
+		    !text_is_clean(r->form[i].value, st->value_len[i]))
+			refuse_body(r, 400,
+				    "The form contains characters that are not valid text (UTF-8).");
+}
+
+static bool content_type_is(const char *ct, const char *want)
+{
+	size_t n = strlen(want);
+	return ct && !strncasecmp(ct, want, n) && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* First call for a request: set up its state, check declared body size and type. */
+static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *url,
+				     const char *method, void **con_cls)
+{
+	Req *r = xmalloc(sizeof *r);
+	memset(r, 0, sizeof *r);
+	r->arena = arena_new();
+	r->state = arena_alloc(r->arena, sizeof *r->state);
+	r->state->start_us = now_us();
+	r->conn = conn;
+	r->method = arena_strdup(r->arena, method);
+	r->path = arena_strdup(r->arena, url);
+	r->status = 200;
+	*con_cls = r;
+	atomic_fetch_add(&requests_in_flight, 1);
+
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	char addr[INET6_ADDRSTRLEN] = "unknown";
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr,
+				  sizeof addr);
+	}
+	r->client_address = arena_strdup(r->arena, addr);
+	if (config.trust_proxy) {
+		const char *fwd = req_header(r, "X-Forwarded-For");
+		if (fwd && *fwd) {
+			/* The proxy appends the address it saw: trust only the last entry. */
+			const char *last = strrchr(fwd, ',');
+			last = last ? last + 1 : fwd;
+			while (*last == ' ')
+				last++;
+			if (*last && strlen(last) < 64)
+				r->client_address = arena_strdup(r->arena, last);
+		}
+		const char *proto = req_header(r, "X-Forwarded-Proto");
+		r->https = proto && !strcasecmp(proto, "https");
+	}
+
+	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
+		return MHD_YES; /* answered with 405 by dispatch() on the next call */
+	if (!strcmp(method, "POST")) {
+		const char *length = req_header(r, "Content-Length");
+		if (length && strtoull(length, NULL, 10) > config.max_body)
+			return answer_now(r, 413,
+					  "What you sent is too large. Shorten it and try again.");
+		const char *ct = req_header(r, "Content-Type");
+		if (content_type_is(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED) ||
+		    content_type_is(ct, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) {
+			r->state->post = MHD_create_post_processor(conn, 8192, on_form_field, r);
+			if (!r->state->post)
+				refuse_body(r, 400, "The form data is malformed.");
+		} else if (ct && *ct) {
+			refuse_body(r, 415, "This kind of content is not accepted here.");
+		}
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	Req *r = *con_cls;
+	/* First call: only set up. A response queued now would go out with
+	 * "Connection: close" (libmicrohttpd 0.9.75), costing every keep-alive client. */
+	if (!r)
+		return begin_request(conn, url, method, con_cls);
+	if (r->state->answered)
+		return MHD_YES;
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		r->state->received += n;
+		if (r->state->received > config.max_body)
+			return answer_now(r, 413, "What you sent is too large. Shorten it and try again.");
+		if (r->state->post && !r->body_status) {
+			if (!escapes_valid(r->state, upload_data, n))
+				refuse_body(r, 400, "The form data is not correctly encoded.");
+			else if (MHD_post_process(r->state->post, upload_data, n) != MHD_YES)
+				refuse_body(r, 400, "The form data is malformed.");
+		}
+		return MHD_YES;
+	}
+	finish_form(r);
+	r->db = db_thread();
+	if (!r->db) {
+		resp_error(r, 503, "The site is having trouble reaching its database. "
+				   "Please try again in a minute.");
+	} else {
+		dispatch(r, route_table);
+		db_release(r->db);
+	}
+	send_response(r);
+	return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	Req *r = *con_cls;
+	if (!r)
+		return;
+	if (access_log) {
+		char when[32];
+		time_t t = time(NULL);
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(access_log, "%s %s %s %s %d %zu %lldus%s\n", when, r->client_address,
+			r->method, r->path, r->status, r->state->bytes_sent,
+			(long long)(now_us() - r->state->start_us),
+			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+	}
+	if (r->state->post)
+		MHD_destroy_post_processor(r->state->post);
+	buf_free(&r->out);
+	arena_free(r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&requests_in_flight, 1);
+}
+
+static void log_mhd_error(void *cls, const char *fmt, va_list ap)
+{
+	fputs("practica: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* ---- the daemon ---- */
+
+static bool resolve_listen(struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+				 .ai_socktype = SOCK_STREAM};
+	struct addrinfo *res = NULL;
+	char port[16];
+	snprintf(port, sizeof port, "%d", config.port);
+	int rc = getaddrinfo(config.listen_host, port, &hints, &res);
+	if (rc != 0 || !res) {
+		fprintf(stderr, "practica: cannot listen on %s: %s\n", config.listen_host,
+			gai_strerror(rc));
+		return false;
+	}
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return true;
+}
+
+int http_serve(const Route *table)
+{
+	route_table = table;
+	if (!routes_valid(table))
+		return 1;
+	if (!strcmp(config.access_log, "-")) {
+		access_log = stderr;
+	} else if (strcmp(config.access_log, "off") != 0) {
+		access_log = fopen(config.access_log, "a");
+		if (!access_log) {
+			fprintf(stderr, "practica: cannot open access log %s: %s\n", config.access_log,
+				strerror(errno));
+			return 1;
+		}
+		setvbuf(access_log, NULL, _IOLBF, 0);
+	}
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	if (!resolve_listen(&ss, &sslen))
+		return 1;
+	unsigned threads = config.threads > 0 ? (unsigned)config.threads
+					      : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+
+	/* Signals are taken by this thread with sigwait(); the workers inherit the mask. */
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	size_t pool = config.max_header * 2 > 32768 ? config.max_header * 2 : 32768;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config.timeout_seconds,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+		NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "practica: cannot listen on %s:%d (is it in use?)\n",
+			config.listen_host, config.port);
+		return 1;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	int port = info ? info->port : config.port;
+	if (config.port_file) {
+		FILE *f = fopen(config.port_file, "w");
+		if (f) {
+			fprintf(f, "%d\n", port);
+			fclose(f);
+		}
+	}
+	fprintf(stderr, "practica: serving http://%s%s%s:%d/ with %u threads (Ctrl-C stops)\n",
+		ss.ss_family == AF_INET6 ? "[" : "", config.listen_host,
+		ss.ss_family == AF_INET6 ? "]" : "", port, threads);
+
+	int sig = 0;
+	while (sigwait(&stop_signals, &sig) != 0)
+		;
+	fprintf(stderr, "practica: signal %d: finishing requests in flight\n", sig);
+	MHD_quiesce_daemon(d);
+	for (int waited = 0; atomic_load(&requests_in_flight) > 0 && waited < 100; waited++)
+		usleep(100 * 1000);
+	MHD_stop_daemon(d);
+	if (access_log && access_log != stderr)
+		fclose(access_log);
+	fputs("practica: stopped\n", stderr);
+	return 0;
+}

@@ -1,0 +1,117 @@
+/* The HTTP layer: the request every handler receives, the response it builds, and the route
+ * table's types. libmicrohttpd details stay in http.c; handlers see only this. */
+#ifndef PRACTICA_HTTP_H
+#define PRACTICA_HTTP_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "db.h"
+
+/* Who may call a route. Every route declares one; ACCESS_UNDECLARED is zero so that a route
+ * added without a rule is refused at run time and fails the authorization test.
+ * Per-community roles (facilitator, participant) are checked by community handlers against
+ * the community named in the path, after the route's own rule has let a member through. */
+typedef enum {
+	ACCESS_UNDECLARED = 0,
+	ACCESS_PUBLIC,    /* anyone, signed in or not */
+	ACCESS_SIGNED_IN, /* any live session, even one awaiting approval */
+	ACCESS_MEMBER,    /* an approved member of an active member school, or an admin */
+	ACCESS_ADMIN,     /* association staff */
+	ACCESS__COUNT
+} Access;
+
+extern const char *const access_names[ACCESS__COUNT];
+
+typedef struct Req Req;
+typedef void (*Handler)(Req *r);
+
+typedef struct {
+	const char *method;  /* "GET" (also answers HEAD) or "POST" */
+	const char *pattern; /* "/admin/users/:id"; parameter types come from their names */
+	Handler handler;
+	Access access;
+	const char *summary; /* one line for `practica routes` */
+} Route;
+
+typedef struct {
+	int64_t id;
+	const char *email, *name, *job_title;
+	int64_t school_id; /* 0 when none */
+	const char *school_name;
+	bool is_admin;
+	bool is_pending;
+	bool school_lapsed;
+	bool is_member; /* may use members-only pages: active and (admin or active school) */
+} User;
+
+typedef struct {
+	const char *name, *value;
+} Field;
+
+typedef struct Header {
+	struct Header *next;
+	const char *name, *value;
+} Header;
+
+struct Req {
+	Arena *arena;  /* everything below lives until the request completes */
+	Db *db;        /* this thread's connection */
+	const char *method;
+	const char *path;
+	const Route *route;
+	const char *params[4]; /* path parameters, in pattern order, already validated */
+	int nparams;
+	Field *form;   /* decoded, UTF-8-checked form fields (POST) */
+	int nform;
+	User *user;    /* NULL when nobody is signed in */
+	const uint8_t *session_hash; /* 32 bytes when signed in */
+	const char *client_address;
+	const char *csrf; /* cached by csrf_token() */
+	bool https;    /* served over TLS (by us or a trusted proxy) */
+	int body_status;        /* non-zero when the body was refused: 400, 413 or 415 */
+	const char *body_error; /* the human message for body_status */
+
+	/* The response. */
+	int status;
+	const char *content_type;
+	Buf out;
+	Header *headers;
+	const void *prebuilt; /* a response built once at start-up (static assets) */
+
+	void *conn; /* struct MHD_Connection *, for http.c and auth.c */
+	struct ReqState *state; /* http.c's private parsing state */
+};
+
+/* Query-string value or NULL. */
+const char *req_query(Req *r, const char *name);
+/* Form value or NULL; req_form_or() gives fallback instead of NULL. */
+const char *req_form(Req *r, const char *name);
+const char *req_form_or(Req *r, const char *name, const char *fallback);
+/* Request header or cookie value, or NULL. */
+const char *req_header(Req *r, const char *name);
+const char *req_cookie(Req *r, const char *name);
+/* Path with its query string re-encoded, for coming back after signing in. */
+const char *req_full_path(Req *r);
+/* Path parameter by position; :id parameters are positive integers by construction. */
+const char *req_param(Req *r, int index);
+int64_t req_param_id(Req *r, int index);
+
+void resp_header(Req *r, const char *name, const char *value);
+/* 303 See Other to a local path. */
+void resp_redirect(Req *r, const char *location);
+/* An error page with a human message; status is 4xx or 5xx. */
+void resp_error(Req *r, int status, const char *message);
+
+/* Sends a response prepared at start-up (a struct MHD_Response *) instead of r->out. */
+void resp_prebuilt(Req *r, const void *mhd_response);
+
+/* Adds the headers every response carries (CSP, nosniff, ...); for prebuilt responses too. */
+struct MHD_Response;
+void http_add_security_headers(struct MHD_Response *resp);
+
+/* Starts the server with config; blocks until SIGINT/SIGTERM, then drains and returns 0. */
+int http_serve(const Route *routes);
+
+#endif

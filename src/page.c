@@ -1,0 +1,179 @@
+/* The shared page layout, the error page and form helpers. */
+#include "page.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "assets.h"
+#include "auth.h"
+#include "config.h"
+#include "html.h"
+
+static void nav_link(Req *r, const char *href, const char *label)
+{
+	size_t n = strlen(href);
+	bool current = !strcmp(r->path, href) ||
+		       (n > 1 && !strncmp(r->path, href, n) && r->path[n] == '/');
+	if (current)
+		html(&r->out, "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>", href, label);
+	else
+		html(&r->out, "<li><a href=\"%s\">%s</a></li>", href, label);
+}
+
+void page_begin(Req *r, const char *title)
+{
+	Buf *o = &r->out;
+	r->content_type = "text/html; charset=utf-8";
+	html(o,
+	     "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	     "<title>%s · %s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n"
+	     "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"
+	     "<header class=\"site-header\"><div class=\"wrap\">\n"
+	     "<a class=\"brand\" href=\"/\">%s</a>\n<nav aria-label=\"Main\"><ul>",
+	     title, config.site_name, asset_url("practica.css"), config.site_name);
+	const User *u = r->user;
+	if (u && u->is_member) {
+		nav_link(r, "/home", "Home");
+		nav_link(r, "/schools", "Member schools");
+		if (u->is_admin)
+			nav_link(r, "/admin", "Admin");
+		nav_link(r, "/account", "My account");
+	} else if (u) {
+		nav_link(r, "/account/status", "Account status");
+	} else {
+		nav_link(r, "/login", "Sign in");
+		nav_link(r, "/register", "Register");
+	}
+	html_raw(o, "</ul></nav>\n");
+	if (u) {
+		html(o,
+		     "<form class=\"signout\" method=\"post\" action=\"/logout\">"
+		     "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		     "<button type=\"submit\" class=\"link\">Sign out <span class=\"visually-hidden\">"
+		     "%s</span></button></form>\n",
+		     csrf_token(r), u->name);
+	}
+	html_raw(o, "</div></header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n");
+	page_notice(r);
+}
+
+void page_end(Req *r)
+{
+	html(&r->out,
+	     "</main>\n<footer class=\"site-footer\"><div class=\"wrap\"><p>%s: a members-only "
+	     "knowledge center for Communities of Practice.</p></div></footer>\n</body>\n</html>\n",
+	     config.site_name);
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "Something is wrong with that request";
+	case 403: return "Not allowed";
+	case 404: return "Page not found";
+	case 405: return "Not allowed here";
+	case 413: return "Too large";
+	case 415: return "Unsupported content";
+	case 429: return "Too many attempts";
+	case 503: return "Temporarily unavailable";
+	default: return status >= 500 ? "Something went wrong on our side" : "Request refused";
+	}
+}
+
+void page_error(Req *r, int status, const char *message)
+{
+	page_begin(r, status_title(status));
+	html(&r->out,
+	     "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n"
+	     "<p><a href=\"/\">Go to the start page</a></p>\n",
+	     status_title(status), message);
+	page_end(r);
+}
+
+static const struct {
+	const char *key, *text;
+} notices[] = {
+	{"approved", "The account was approved. They can sign in now."},
+	{"declined", "The registration was declined and removed."},
+	{"disabled", "The account was disabled and signed out everywhere."},
+	{"enabled", "The account was enabled."},
+	{"role", "The role was changed."},
+	{"password", "Your password was changed. Other devices were signed out."},
+	{"school-added", "The school was added."},
+	{"school-saved", "The school was saved."},
+	{"signed-out", "You are signed out."},
+	{"welcome", "Welcome! You are signed in."},
+};
+
+void page_notice(Req *r)
+{
+	const char *key = req_query(r, "notice");
+	if (!key)
+		return;
+	for (size_t i = 0; i < sizeof notices / sizeof *notices; i++)
+		if (!strcmp(notices[i].key, key)) {
+			html(&r->out, "<p class=\"notice\" role=\"status\">%s</p>\n", notices[i].text);
+			return;
+		}
+}
+
+void form_begin(Req *r, const char *action)
+{
+	html(&r->out,
+	     "<form method=\"post\" action=\"%s\" novalidate>\n"
+	     "<input type=\"hidden\" name=\"csrf\" value=\"%s\">\n",
+	     action, csrf_token(r));
+}
+
+void form_end(Req *r)
+{
+	html_raw(&r->out, "</form>\n");
+}
+
+void form_input(Req *r, const char *name, const char *label, const char *type, const char *value,
+		const char *error, const char *autocomplete)
+{
+	Buf *o = &r->out;
+	html(o, "<div class=\"field%s\">\n<label for=\"f-%s\">%s</label>\n", error ? " has-error" : "",
+	     name, label);
+	if (error)
+		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
+	html(o, "<input id=\"f-%s\" name=\"%s\" type=\"%s\"", name, name, type);
+	if (value && strcmp(type, "password") != 0)
+		html(o, " value=\"%s\"", value);
+	if (autocomplete)
+		html(o, " autocomplete=\"%s\"", autocomplete);
+	if (error)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"f-%s-error\"", name);
+	html_raw(o, ">\n</div>\n");
+}
+
+void button_form(Req *r, const char *action, const char *label, const char *css_class)
+{
+	html(&r->out,
+	     "<form class=\"inline\" method=\"post\" action=\"%s\">"
+	     "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	     "<button type=\"submit\" class=\"%s\">%s</button></form>",
+	     action, csrf_token(r), css_class ? css_class : "", label);
+}
+
+void form_error_summary(Req *r, int count)
+{
+	if (count <= 0)
+		return;
+	html(&r->out,
+	     "<div class=\"error-summary\" role=\"alert\"><p>%s</p></div>\n",
+	     count == 1 ? "Please correct the field marked below."
+			: "Please correct the fields marked below.");
+}
+
+const char *format_date(Req *r, int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char s[64];
+	strftime(s, sizeof s, "%e %B %Y", &tm);
+	return arena_strdup(r->arena, s[0] == ' ' ? s + 1 : s);
+}

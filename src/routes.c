@@ -1,0 +1,51 @@
+/* The route table: every URL Practica answers, its handler and who may call it. This is the
+ * one place routes are declared; `practica routes` prints it and the authorization test walks
+ * it, so a route cannot be added without a rule. Keep it grouped by feature. */
+#include "handlers.h"
+#include "router.h"
+
+#define GET(path, fn, who, what) {"GET", path, fn, ACCESS_##who, what}
+#define POST(path, fn, who, what) {"POST", path, fn, ACCESS_##who, what}
+
+const Route routes[] = {
+	/* home.c */
+	GET("/", handle_landing, PUBLIC, "start page (members go to their home)"),
+	GET("/home", handle_home, MEMBER, "member home: what is new"),
+	/* accounts.c */
+	GET("/login", handle_login_page, PUBLIC, "sign-in form"),
+	POST("/login", handle_login, PUBLIC, "sign in (throttled)"),
+	POST("/logout", handle_logout, SIGNED_IN, "sign out"),
+	GET("/register", handle_register_page, PUBLIC, "registration form"),
+	POST("/register", handle_register, PUBLIC, "register; the account waits for approval"),
+	GET("/account/status", handle_account_status, SIGNED_IN, "pending or lapsed account page"),
+	GET("/account", handle_account, MEMBER, "my account"),
+	POST("/account/password", handle_change_password, MEMBER, "change my password"),
+	/* schools.c */
+	GET("/schools", handle_schools, MEMBER, "member schools"),
+	GET("/admin/schools", handle_admin_schools, ADMIN, "manage member schools"),
+	POST("/admin/schools", handle_admin_school_create, ADMIN, "add a member school"),
+	GET("/admin/schools/:id", handle_admin_school, ADMIN, "edit a member school"),
+	POST("/admin/schools/:id", handle_admin_school_update, ADMIN, "save a member school"),
+	/* admin.c */
+	GET("/admin", handle_admin, ADMIN, "administration dashboard"),
+	GET("/admin/pending", handle_admin_pending, ADMIN, "registrations awaiting approval"),
+	GET("/admin/users", handle_admin_users, ADMIN, "all accounts"),
+	POST("/admin/users/:id/approve", handle_admin_approve, ADMIN, "approve a registration"),
+	POST("/admin/users/:id/decline", handle_admin_decline, ADMIN, "decline a registration"),
+	POST("/admin/users/:id/role", handle_admin_role, ADMIN, "make admin or member"),
+	POST("/admin/users/:id/disable", handle_admin_disable, ADMIN, "disable an account"),
+	POST("/admin/users/:id/enable", handle_admin_enable, ADMIN, "enable an account"),
+	/* assets.c and operations */
+	GET("/static/:asset", handle_static, PUBLIC, "stylesheet and scripts (cached a year)"),
+	GET("/healthz", handle_health, PUBLIC, "liveness and database check for proxies"),
+	{0},
+};
+
+void handle_health(Req *r)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT 1");
+	bool ok = db_step(st) == SQLITE_ROW;
+	r->content_type = "text/plain; charset=utf-8";
+	r->status = ok ? 200 : 503;
+	buf_puts(&r->out, ok ? "ok\n" : "database unavailable\n");
+}

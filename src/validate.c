@@ -1,0 +1,117 @@
+/* Validation of the values people type into forms. */
+#include "validate.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "auth.h"
+#include "html.h"
+
+char *trimmed(Arena *arena, const char *s)
+{
+	if (!s)
+		return arena_strdup(arena, "");
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(arena, s, n);
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool has_line_break(const char *s)
+{
+	return strpbrk(s, "\r\n\t") != NULL;
+}
+
+const char *check_email(const char *email)
+{
+	if (!*email)
+		return "Enter your email address.";
+	size_t n = strlen(email);
+	const char *at = strrchr(email, '@');
+	if (n > 254 || !at || at == email || strchr(email, ' ') || has_line_break(email) ||
+	    strchr(email, '<') || strchr(email, '>') || strchr(email, ','))
+		return "Enter an email address like name@school.org.";
+	const char *domain = at + 1;
+	const char *dot = strrchr(domain, '.');
+	if (!*domain || !dot || dot == domain || !dot[1] || strchr(domain, '@') ||
+	    strstr(domain, ".."))
+		return "Enter an email address like name@school.org.";
+	return NULL;
+}
+
+const char *check_person_name(const char *name)
+{
+	if (!*name)
+		return "Enter your name.";
+	if (utf8_chars(name) > 100 || has_line_break(name))
+		return "Enter a name of at most 100 characters on one line.";
+	return NULL;
+}
+
+const char *check_job_title(const char *title)
+{
+	if (!*title)
+		return "Enter your job title, e.g. Special Education Director.";
+	if (utf8_chars(title) > 100 || has_line_break(title))
+		return "Enter a job title of at most 100 characters on one line.";
+	return NULL;
+}
+
+const char *check_password(const char *password)
+{
+	size_t n = utf8_chars(password);
+	if (n < PASSWORD_MIN)
+		return "Choose a password of at least 10 characters.";
+	if (n > PASSWORD_MAX)
+		return "Choose a password of at most 200 characters.";
+	return NULL;
+}
+
+const char *check_school_name(const char *name)
+{
+	if (!*name)
+		return "Enter the school's name.";
+	if (utf8_chars(name) > 150 || has_line_break(name))
+		return "Enter a name of at most 150 characters on one line.";
+	return NULL;
+}
+
+bool one_of(const char *s, const char *const *choices)
+{
+	if (!s)
+		return false;
+	for (; *choices; choices++)
+		if (!strcmp(s, *choices))
+			return true;
+	return false;
+}
+
+int64_t parse_id(const char *s)
+{
+	if (!s || !*s || strlen(s) > 18 || s[0] == '0')
+		return 0;
+	int64_t v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+bool is_local_path(const char *s)
+{
+	return s && s[0] == '/' && s[1] != '/' && s[1] != '\\' && !strpbrk(s, "\r\n") &&
+	       text_is_clean(s, strlen(s));
+}
