@@ -390,14 +390,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * "Connection: close" (libmicrohttpd 0.9.75), costing every keep-alive client. */
 	if (!r)
 		return begin_request(conn, url, method, con_cls);
-	if (r->state->answered)
-		return MHD_YES;
 	if (*upload_data_size) {
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
 		r->state->received += n;
-		if (r->state->received > config.max_body)
-			return answer_now(r, 413, "What you sent is too large. Shorten it and try again.");
+		if (r->state->received > config.max_body) {
+			/* libmicrohttpd sends nothing queued mid-upload until the body ends, so
+			 * read and drop the rest and answer 413 then; a client that streams on
+			 * far past the limit is cut off without an answer. */
+			r->body_status = 413; /* outranks a parse error seen on the way */
+			r->body_error = "What you sent is too large. Shorten it and try again.";
+			return r->state->received > 4 * config.max_body ? MHD_NO : MHD_YES;
+		}
 		if (r->state->post && !r->body_status) {
 			if (!escapes_valid(r->state, upload_data, n))
 				refuse_body(r, 400, "The form data is not correctly encoded.");
@@ -406,6 +410,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		}
 		return MHD_YES;
 	}
+	if (r->state->answered)
+		return MHD_YES;
 	finish_form(r);
 	r->db = db_thread();
 	if (!r->db) {
