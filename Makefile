@@ -40,28 +40,31 @@ deps:
 # --- generated: migrations and static assets compiled into the binary ---
 build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
-	$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
+	@$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
 build/gen/embedded.c: build/tools/embed $(MIGRATIONS) $(ASSETS)
 	@mkdir -p $(@D)
-	build/tools/embed migrations $(MIGRATIONS) -- static_assets $(ASSETS) > $@.tmp && mv $@.tmp $@
+	@build/tools/embed migrations $(MIGRATIONS) -- static_assets $(ASSETS) > $@.tmp && mv $@.tmp $@
 
 # --- one object tree per flavour ---
 define flavour
 build/$(1)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
+	@echo "  CC $(1) $$<"
+	@$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
 
 build/$(1)/embedded.o: build/gen/embedded.c src/embedded.h
 	@mkdir -p $$(@D)
-	$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
+	@echo "  CC $(1) $$<"
+	@$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
 
 build/$(1)/libpractica.a: $(patsubst src/%.c,build/$(1)/%.o,$(LIB_SRCS)) build/$(1)/embedded.o
 	@rm -f $$@
-	ar rcs $$@ $$^
+	@ar rcs $$@ $$^
 
 build/$(1)/practica: build/$(1)/main.o build/$(1)/libpractica.a
-	$$(CC) $(2) -o $$@ $$^ $$(LIBS)
+	@echo "  LD $$@"
+	@$$(CC) $(2) -o $$@ $$^ $$(LIBS)
 endef
 $(eval $(call flavour,release,$(RELEASE_FLAGS)))
 $(eval $(call flavour,asan,$(ASAN_FLAGS)))
@@ -69,11 +72,13 @@ $(eval $(call flavour,asan,$(ASAN_FLAGS)))
 # --- tests (always the sanitizer build) ---
 build/asan/tests/support/%.o: tests/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -c -o $@ $<
+	@echo "  CC test $<"
+	@$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -c -o $@ $<
 
 build/asan/tests/%: tests/%.c $(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) build/asan/libpractica.a $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -o $@ $< \
+	@echo "  CC test $<"
+	@$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -o $@ $< \
 		$(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) \
 		build/asan/libpractica.a $(LIBS) $(TESTLIBS)
 
@@ -93,6 +98,7 @@ demo-db: build/release/practica
 run: deps
 	@$(MAKE) --no-print-directory build/release/practica
 	@$(MAKE) --no-print-directory demo-db
+	@echo "practica: open http://127.0.0.1:8080/ and sign in as admin@example.org / practica-demo"
 	build/release/practica serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
 install: build/release/practica

@@ -23,6 +23,9 @@ struct Db {
 };
 
 static const char *thread_db_path;
+/* The first unexpected database error of the request running on this thread (0 if none):
+ * http.c turns it into a 500/503 page so no handler can show a half-done result as success. */
+static _Thread_local int thread_db_error;
 static pthread_key_t thread_db_key;
 static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
 
@@ -37,7 +40,10 @@ int db_schema_version(void)
 static bool exec_plain(sqlite3 *h, const char *sql)
 {
 	char *err = NULL;
-	if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK) {
+	int rc = sqlite3_exec(h, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		if (!thread_db_error)
+			thread_db_error = rc;
 		fprintf(stderr, "practica: database: %s\n", err ? err : sqlite3_errmsg(h));
 		sqlite3_free(err);
 		return false;
@@ -261,9 +267,12 @@ void db_bind_blob(sqlite3_stmt *st, const char *name, const void *data, int size
 int db_step(sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT) {
 		fprintf(stderr, "practica: database error %d (%s) in [%s]\n", rc, sqlite3_errstr(rc),
 			sqlite3_sql(st));
+		if (!thread_db_error)
+			thread_db_error = rc;
+	}
 	return rc;
 }
 
@@ -290,6 +299,16 @@ void db_release(Db *db)
 	for (size_t i = 0; i < db->used_len; i++)
 		sqlite3_reset(db->used[i]);
 	db->used_len = 0;
+	/* A handler that returned inside a transaction (an early error path) must not leave
+	 * the connection holding the write lock. */
+	db_rollback(db);
+}
+
+int db_take_error(void)
+{
+	int rc = thread_db_error;
+	thread_db_error = 0;
+	return rc;
 }
 
 bool db_begin(Db *db)

@@ -38,8 +38,12 @@ int db_step(sqlite3_stmt *st);
 bool db_run(sqlite3_stmt *st);
 const char *db_col_text(sqlite3_stmt *st, int col); /* "" for NULL */
 int64_t db_col_int(sqlite3_stmt *st, int col);
-/* Resets every statement used since the last call: ends implicit read transactions. */
+/* Resets every statement used since the last call, ending implicit read transactions, and
+ * rolls back a transaction left open. */
 void db_release(Db *db);
+/* Returns and clears the first unexpected error (not a constraint violation) seen by
+ * db_step() or a transaction command on this thread; 0 when there was none. */
+int db_take_error(void);
 
 /* Write transactions are BEGIN IMMEDIATE, so a writer never fails half-way on a lock upgrade. */
 bool db_begin(Db *db);

@@ -199,8 +199,6 @@ static void send_response(Req *r)
 	http_add_security_headers(resp);
 	for (Header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
-	if (r->status == 405 && r->route == NULL)
-		MHD_add_response_header(resp, "Allow", "GET, HEAD, POST");
 	MHD_queue_response(conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	r->state->answered = true;
@@ -216,6 +214,30 @@ static enum MHD_Result answer_now(Req *r, int status, const char *message)
 }
 
 /* ---- form bodies ---- */
+
+/* The handler met an unexpected database error: whatever it built must not be shown as a
+ * success. Busy, full or read-only storage is temporary (503); anything else is a 500. */
+static void answer_database_error(Req *r, int rc)
+{
+	r->headers = NULL;
+	r->prebuilt = NULL;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_READONLY:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+		resp_header(r, "Retry-After", "30");
+		resp_error(r, 503, "The site cannot save changes just now. Please try again in a "
+				   "minute; if you were saving something, check whether it was saved.");
+		break;
+	default:
+		resp_error(r, 500, "Something went wrong on our side and has been logged. If you "
+				   "were saving something, check whether it was saved before trying "
+				   "again.");
+	}
+}
 
 static bool is_hex(char c)
 {
@@ -418,8 +440,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		resp_error(r, 503, "The site is having trouble reaching its database. "
 				   "Please try again in a minute.");
 	} else {
+		db_take_error();
 		dispatch(r, route_table);
+		int rc = db_take_error();
 		db_release(r->db);
+		if (rc)
+			answer_database_error(r, rc);
 	}
 	send_response(r);
 	return MHD_YES;

@@ -155,13 +155,26 @@ void routes_print(const Route *table, FILE *out)
 			access_names[rt->access < ACCESS__COUNT ? rt->access : 0], rt->summary);
 }
 
+/* The Allow header for a path that exists under other methods. */
+static const char *allowed_methods(const Route *table, const char *path, Arena *arena)
+{
+	bool get = false, post = false;
+	for (const Route *rt = table; rt->pattern; rt++)
+		if (pattern_matches(rt->pattern, path, NULL, NULL, NULL)) {
+			get |= !strcmp(rt->method, "GET");
+			post |= !strcmp(rt->method, "POST");
+		}
+	return arena_printf(arena, "%s%s%s", get ? "GET, HEAD" : "", get && post ? ", " : "",
+			    post ? "POST" : "");
+}
+
 /* Sends a visitor who may not see a page where they can do something about it. */
 static void refuse(Req *r, AccessDecision d)
 {
 	switch (d) {
 	case ACCESS_NEED_LOGIN:
 		/* After signing in, a GET comes back to where it was; a POST cannot be replayed. */
-		if (!strcmp(r->method, "GET"))
+		if (strcmp(r->method, "POST") != 0)
 			resp_redirect(r, arena_printf(r->arena, "/login?next=%s",
 						      url_encode(r->arena, req_full_path(r))));
 		else
@@ -183,6 +196,7 @@ void dispatch(Req *r, const Route *table)
 		resp_error(r, 404, "There is no page at this address.");
 		return;
 	case MATCH_WRONG_METHOD:
+		resp_header(r, "Allow", allowed_methods(table, r->path, r->arena));
 		resp_error(r, 405, "This page does not accept that kind of request.");
 		return;
 	case MATCH_OK:

@@ -1,0 +1,155 @@
+/* Support for the HTTP test suites (tests/http_*.c): a real `practica serve` on a fresh
+ * temporary directory and database, a libcurl client with its own cookie jar, helpers to read
+ * and change the database directly, and a runner for the practica binary.
+ *
+ * Ownership rules, in one place:
+ *   - Server: a caller-owned struct (usually a static). server_start() fills it;
+ *     server_stop() stops the process; server_cleanup() removes the temporary directory.
+ *   - Client: client_new() returns a heap object; client_free() releases it (NULL is fine).
+ *   - Reply: returned by value; every pointer inside it is owned by the Reply and valid until
+ *     reply_free(). reply_header() returns a pointer into the Reply (do not free it).
+ *   - Every other function returning char * returns a heap string the caller must free()
+ *     (client_csrf, client_cookie, form_encode, sql_text, page_link ...). They return NULL
+ *     when there is nothing to return.
+ *   - RunResult: filled by run_practica(); run_result_free() frees its out/err strings.
+ *
+ * The binary is $PRACTICA_BIN (default build/asan/practica). Set PRACTICA_KEEP_TMP=1 to keep
+ * the temporary directories (database and server log) for inspection. */
+#ifndef PRACTICA_HTTP_SUPPORT_H
+#define PRACTICA_HTTP_SUPPORT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ADMIN_EMAIL "admin@practica.test"
+#define ADMIN_NAME "Ada Admin"
+#define ADMIN_PASSWORD "admin-password-1"
+#define SQL_NO_ROW INT64_MIN /* sql_int() when the query gave no row or failed */
+
+/* ---- the server ---- */
+
+typedef struct {
+	char dir[256];       /* the temporary directory holding everything below */
+	char db[320];        /* the database file */
+	char port_file[320];
+	char log[320];       /* the server's stdout and stderr */
+	pid_t pid;           /* 0 when not running */
+	int port;
+	char base[64];       /* "http://127.0.0.1:PORT" */
+} Server;
+
+/* Creates a temporary directory and a database with the admin above (practica init). */
+bool server_init(Server *s);
+/* Starts `practica serve` on a free port and waits (up to 15 s) for the port file.
+ * Prints why to stderr and returns false on failure. */
+bool server_start(Server *s);
+/* SIGTERM, then waits up to 15 s. Returns the exit status (0 is a clean stop), or -1 when it
+ * was killed by a signal or did not stop (then it is SIGKILLed). On a non-zero result the
+ * server log is printed to stderr (sanitizer reports end up there). */
+int server_stop(Server *s);
+/* Removes the temporary directory, unless PRACTICA_KEEP_TMP is set. */
+void server_cleanup(Server *s);
+/* The server log so far (heap string). */
+char *server_log(const Server *s);
+
+/* ---- the practica binary ---- */
+
+typedef struct {
+	int status; /* exit status, or -1 when killed by a signal or not run */
+	char *out, *err;
+} RunResult;
+
+const char *practica_bin(void);
+/* Runs practica with the NULL-terminated arguments (after argv[0]), giving it stdin_text
+ * (may be NULL) on standard input. Returns res->status. */
+int run_practica(RunResult *res, const char *stdin_text, ...) __attribute__((sentinel));
+void run_result_free(RunResult *res);
+
+/* Adds an active member of the named school (or an admin when school is NULL) with the
+ * CLI, and returns its user id (0 on failure). */
+int64_t add_user(const Server *s, const char *email, const char *name, const char *school,
+		 const char *password);
+/* Adds a school directly in the database; returns its id (0 on failure). */
+int64_t add_school(const Server *s, const char *name, const char *status);
+
+/* ---- the database, for setting up and asserting state ---- */
+
+/* Runs SQL (printf-formatted: quote values with %Q, as in sqlite3_mprintf) on s->db. */
+bool sql_exec(const Server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The first column of the first row as an integer, or SQL_NO_ROW. */
+int64_t sql_int(const Server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The first column of the first row as text (heap), or NULL. */
+char *sql_text(const Server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- the client ---- */
+
+typedef struct Client Client;
+
+typedef struct {
+	long status;     /* HTTP status, 0 when the request failed (see error) */
+	char *body;      /* NUL-terminated (also when empty) */
+	size_t body_len;
+	char *headers;   /* the raw header block of the final response */
+	int nheaders;
+	char *hname[64], *hvalue[64]; /* parsed headers, pointing into an owned copy */
+	char *hstore;
+	long num_connects; /* CURLINFO_NUM_CONNECTS: 0 when a connection was reused */
+	long local_port;
+	char error[256];  /* curl's message when status is 0 */
+} Reply;
+
+typedef struct {
+	const char *method;       /* "GET", "POST", "HEAD" or any custom method */
+	const char *path;         /* starting with '/', sent as is (no normalization) */
+	const char *body;         /* NULL for none */
+	size_t body_len;          /* bytes of body; 0 with body != NULL means strlen(body) */
+	const char *content_type; /* NULL: urlencoded when there is a body; "" sends none */
+	const char *const *headers; /* extra request headers, NULL-terminated, or NULL */
+	bool chunked;             /* send the body with Transfer-Encoding: chunked */
+	size_t repeat_body;       /* with chunked: send body this many times (0 = once) */
+} Request;
+
+/* A client with an empty in-memory cookie jar and one reusable connection. */
+Client *client_new(const Server *s);
+void client_free(Client *c);
+Reply client_request(Client *c, const Request *rq);
+Reply client_get(Client *c, const char *path);
+/* POSTs an application/x-www-form-urlencoded body (already encoded). */
+Reply client_post(Client *c, const char *path, const char *body);
+/* GETs form_page, takes its csrf token and POSTs the NULL-terminated name/value pairs plus
+ * csrf to action. */
+Reply client_submit(Client *c, const char *form_page, const char *action, ...)
+	__attribute__((sentinel));
+void reply_free(Reply *r);
+/* The value of the first header with this name (case-insensitive), or NULL. */
+const char *reply_header(const Reply *r, const char *name);
+/* True when any header with this name has exactly the value (case-insensitive name). */
+bool reply_has_header_value(const Reply *r, const char *name, const char *value);
+/* The Set-Cookie header that sets cookie name, or NULL. */
+const char *reply_set_cookie(const Reply *r, const char *name);
+/* True when status is want and, for a redirect, Location equals location (NULL: any). */
+bool reply_is(const Reply *r, long want, const char *location);
+bool body_has(const Reply *r, const char *text);
+
+/* The value of cookie name in the client's jar (heap), or NULL. */
+char *client_cookie(Client *c, const char *name);
+/* Puts a cookie into the jar, as if the server had set it. */
+void client_set_cookie(Client *c, const char *name, const char *value);
+/* GETs path and returns the csrf token of its first form (heap), or NULL. */
+char *client_csrf(Client *c, const char *path);
+/* Signs in through the login form; true when the server answered 303. */
+bool client_login(Client *c, const char *email, const char *password);
+
+/* The value="..." of the first name="csrf" field in html (heap), or NULL. */
+char *extract_csrf(const char *html);
+/* The href of the first <link rel="stylesheet"> in html (heap), or NULL. */
+char *extract_stylesheet(const char *html);
+/* Encodes the NULL-terminated name/value pairs as a urlencoded form body (heap). */
+char *form_encode(const char *name, ...) __attribute__((sentinel));
+char *form_encode_v(const char *const *pairs, int npairs);
+
+/* Seconds since an arbitrary point, for timing. */
+double now_seconds(void);
+
+#endif
