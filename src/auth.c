@@ -47,6 +47,7 @@ AccessDecision access_decide(Access rule, const User *user)
 		return user ? ACCESS_ALLOW : ACCESS_NEED_LOGIN;
 	case ACCESS_MEMBER:
 	case ACCESS_ADMIN:
+	case ACCESS_FACILITATOR: /* the community check follows in dispatch() */
 		if (!user)
 			return ACCESS_NEED_LOGIN;
 		if (!user->is_member)

@@ -24,7 +24,8 @@ typedef enum {
 /* Initializes libsodium and loads (or creates) the site's secret key. False on failure. */
 bool auth_init(Db *db);
 
-/* The pure decision: may this user (NULL = anonymous) call a route with this rule? */
+/* The pure decision: may this user (NULL = anonymous) call a route with this rule? For
+ * ACCESS_FACILITATOR this is the member part; dispatch() then checks the community. */
 AccessDecision access_decide(Access rule, const User *user);
 
 /* argon2id via crypto_pwhash_str; out must hold PASSWORD_HASH_MAX bytes. */

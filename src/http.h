@@ -11,14 +11,15 @@
 
 /* Who may call a route. Every route declares one; ACCESS_UNDECLARED is zero so that a route
  * added without a rule is refused at run time and fails the authorization test.
- * Per-community roles (facilitator, participant) are checked by community handlers against
- * the community named in the path, after the route's own rule has let a member through. */
+ * Per-community rules (ACCESS_FACILITATOR) need the route to name the community with :slug
+ * as its first parameter; routes_valid() checks that. */
 typedef enum {
 	ACCESS_UNDECLARED = 0,
 	ACCESS_PUBLIC,    /* anyone, signed in or not */
 	ACCESS_SIGNED_IN, /* any live session, even one awaiting approval */
 	ACCESS_MEMBER,    /* an approved member of an active member school, or an admin */
 	ACCESS_ADMIN,     /* association staff */
+	ACCESS_FACILITATOR, /* a facilitator of the community named by :slug, or an admin */
 	ACCESS__COUNT
 } Access;
 

@@ -35,6 +35,7 @@ void page_begin(Req *r, const char *title)
 	const User *u = r->user;
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
+		nav_link(r, "/communities", "Communities");
 		nav_link(r, "/schools", "Member schools");
 		if (u->is_admin)
 			nav_link(r, "/admin", "Admin");
@@ -94,6 +95,13 @@ void page_error(Req *r, int status, const char *message)
 static const struct {
 	const char *key, *text;
 } notices[] = {
+	{"created", "The community was created. Add its facilitators below."},
+	{"removed", "They were removed from the roster; the waitlist moved up."},
+	{"saved", "Your changes were saved."},
+	{"signed-up", "You are signed up. Welcome to the community!"},
+	{"waitlisted", "The community is full, so you are on its waitlist. You will get a seat "
+		       "automatically when one frees up."},
+	{"withdrawn", "You have withdrawn."},
 	{"approved", "The account was approved. They can sign in now."},
 	{"declined", "The registration was declined and removed."},
 	{"disabled", "The account was disabled and signed out everywhere."},
@@ -174,6 +182,19 @@ const char *format_date(Req *r, int64_t when)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	char s[64];
-	strftime(s, sizeof s, "%e %B %Y", &tm);
-	return arena_strdup(r->arena, s[0] == ' ' ? s + 1 : s);
+	strftime(s, sizeof s, "%B %-d, %Y", &tm);
+	return arena_strdup(r->arena, s);
+}
+
+const char *format_day(Req *r, const char *iso)
+{
+	struct tm tm = {0};
+	if (!iso || !strptime(iso, "%Y-%m-%d", &tm))
+		return iso ? iso : "";
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	gmtime_r(&t, &tm); /* fills in the weekday */
+	char s[64];
+	strftime(s, sizeof s, "%A, %B %-d, %Y", &tm);
+	return arena_strdup(r->arena, s);
 }

@@ -4,12 +4,13 @@
 #include <string.h>
 
 #include "auth.h"
+#include "communities.h"
 #include "html.h"
 
 const char *const access_names[ACCESS__COUNT] = {
 	[ACCESS_UNDECLARED] = "UNDECLARED", [ACCESS_PUBLIC] = "public",
 	[ACCESS_SIGNED_IN] = "signed-in",   [ACCESS_MEMBER] = "member",
-	[ACCESS_ADMIN] = "admin",
+	[ACCESS_ADMIN] = "admin",           [ACCESS_FACILITATOR] = "facilitator",
 };
 
 typedef bool (*ParamCheck)(const char *s, size_t n);
@@ -137,6 +138,13 @@ bool routes_valid(const Route *table)
 				ok = false;
 			}
 		}
+		const char *first_param = strchr(rt->pattern, ':');
+		if (rt->access == ACCESS_FACILITATOR &&
+		    (!first_param || strncmp(first_param, ":slug", 5) != 0)) {
+			fprintf(stderr, "practica: route %s %s: a facilitator rule needs :slug first\n",
+				rt->method, rt->pattern);
+			ok = false;
+		}
 		for (const Route *other = table; other < rt; other++)
 			if (!strcmp(other->method, rt->method) && !strcmp(other->pattern, rt->pattern)) {
 				fprintf(stderr, "practica: route %s %s is declared twice\n", rt->method,
@@ -204,6 +212,9 @@ void dispatch(Req *r, const Route *table)
 	}
 	auth_load_user(r);
 	AccessDecision d = access_decide(r->route->access, r->user);
+	if (d == ACCESS_ALLOW && r->route->access == ACCESS_FACILITATOR && !r->user->is_admin &&
+	    !community_is_facilitator(r->db, r->params[0], r->user->id))
+		d = ACCESS_FORBIDDEN;
 	if (d != ACCESS_ALLOW) {
 		refuse(r, d);
 		return;

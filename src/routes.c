@@ -35,6 +35,22 @@ const Route routes[] = {
 	POST("/admin/users/:id/role", handle_admin_role, ADMIN, "make admin or member"),
 	POST("/admin/users/:id/disable", handle_admin_disable, ADMIN, "disable an account"),
 	POST("/admin/users/:id/enable", handle_admin_enable, ADMIN, "enable an account"),
+	/* communities.c */
+	GET("/communities", handle_communities, MEMBER, "directory of Communities of Practice"),
+	GET("/communities/:slug", handle_community, MEMBER, "a community's virtual meeting space"),
+	GET("/communities/:slug/edit", handle_community_edit, FACILITATOR, "edit a community"),
+	POST("/communities/:slug/edit", handle_community_update, FACILITATOR, "save a community"),
+	GET("/admin/communities/new", handle_community_new, ADMIN, "new community form"),
+	POST("/admin/communities", handle_community_create, ADMIN, "create a community"),
+	POST("/communities/:slug/facilitators", handle_facilitator_add, ADMIN, "add a facilitator"),
+	POST("/communities/:slug/facilitators/:id/remove", handle_facilitator_remove, ADMIN,
+	     "remove a facilitator"),
+	/* signup.c */
+	POST("/communities/:slug/signup", handle_signup, MEMBER, "sign up (or join the waitlist)"),
+	POST("/communities/:slug/withdraw", handle_withdraw, MEMBER, "withdraw or leave waitlist"),
+	GET("/communities/:slug/roster.csv", handle_roster_csv, FACILITATOR, "roster as CSV"),
+	POST("/communities/:slug/roster/:id/remove", handle_roster_remove, FACILITATOR,
+	     "remove someone from the roster"),
 	/* assets.c and operations */
 	GET("/static/:asset", handle_static, PUBLIC, "stylesheet and scripts (cached a year)"),
 	GET("/healthz", handle_health, PUBLIC, "liveness and database check for proxies"),

@@ -2,7 +2,10 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "auth.h"
 #include "html.h"
@@ -114,4 +117,29 @@ bool is_local_path(const char *s)
 {
 	return s && s[0] == '/' && s[1] != '/' && s[1] != '\\' && !strpbrk(s, "\r\n") &&
 	       text_is_clean(s, strlen(s));
+}
+
+const char *check_date(const char *s)
+{
+	static const char bad[] = "Enter a date like 2026-10-14 (year-month-day).";
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return bad;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return bad;
+	int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	    d > days[m - 1] + (m == 2 && leap))
+		return bad;
+	return NULL;
+}
+
+void today_iso(char out[11])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
 }

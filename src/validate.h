@@ -15,6 +15,10 @@ const char *check_person_name(const char *name);
 const char *check_job_title(const char *title);
 const char *check_password(const char *password);
 const char *check_school_name(const char *name);
+/* A real calendar date written YYYY-MM-DD. */
+const char *check_date(const char *s);
+/* Today's date (UTC) as YYYY-MM-DD into out[11]. */
+void today_iso(char out[11]);
 /* True when s is one of the NULL-terminated choices. */
 bool one_of(const char *s, const char *const *choices);
 /* Parses a positive decimal id; 0 when s is not one. */

@@ -75,7 +75,8 @@ int64_t add_school(const Server *s, const char *name, const char *status);
 
 /* ---- the database, for setting up and asserting state ---- */
 
-/* Runs SQL (printf-formatted: quote values with %Q, as in sqlite3_mprintf) on s->db. */
+/* Runs SQL on s->db. The SQL is printf-formatted (checked by the compiler) and values are
+ * interpolated as is: write text as '%s', and only with values the test controls. */
 bool sql_exec(const Server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The first column of the first row as an integer, or SQL_NO_ROW. */
 int64_t sql_int(const Server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
