@@ -11,7 +11,7 @@ TESTPKGS := libcurl
 
 CC       ?= cc
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral -Wshadow \
-            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wvla
+            -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Wvla
 BASEFLAGS = -std=c11 -D_GNU_SOURCE -DPRACTICA_VERSION='"$(VERSION)"' $(WARN) \
             -Isrc $(shell pkg-config --cflags $(PKGS))
 LIBS      = $(shell pkg-config --libs $(PKGS)) -lpthread

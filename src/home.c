@@ -1,4 +1,7 @@
 /* The start page for visitors and the member home: what is new for the signed-in member. */
+#include <string.h>
+#include <time.h>
+
 #include "config.h"
 #include "handlers.h"
 #include "html.h"
@@ -64,6 +67,55 @@ static void person_list(Req *r, sqlite3_stmt *st, bool with_school, const char *
 		html(&r->out, "<p>%s</p>\n", empty);
 }
 
+/* The member's communities: where they facilitate, take part or wait, and any seat that
+ * opened for them from a waitlist in the last two weeks. */
+static void my_communities(Req *r)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT c.name FROM memberships m JOIN communities c ON c.id = m.community_id "
+		       "WHERE m.user_id = :me AND m.status = 'participant' AND m.promoted_at > :since "
+		       "ORDER BY m.promoted_at DESC");
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":since", (int64_t)time(NULL) - 14 * 86400);
+	while (db_step(st) == SQLITE_ROW)
+		html(&r->out, "<p class=\"notice\" role=\"status\">Good news: a seat opened in %s and "
+			      "you moved from the waitlist to participant.</p>\n",
+		     db_col_text(st, 0));
+
+	html_raw(&r->out, "<section aria-labelledby=\"h-mine\">\n"
+			  "<h2 id=\"h-mine\">Your communities</h2>\n");
+	st = db_prepare(
+		r->db, "SELECT c.slug, c.name, 'facilitator', 0 FROM facilitators f "
+		       "JOIN communities c ON c.id = f.community_id "
+		       "WHERE f.user_id = :me AND c.status != 'archived' "
+		       "UNION ALL "
+		       "SELECT c.slug, c.name, m.status, (SELECT count(*) FROM memberships w WHERE "
+		       "w.community_id = m.community_id AND w.status = 'waitlisted' AND w.id <= m.id) "
+		       "FROM memberships m JOIN communities c ON c.id = m.community_id "
+		       "WHERE m.user_id = :me AND m.status != 'withdrawn' AND c.status != 'archived' "
+		       "ORDER BY 2");
+	db_bind_int(st, ":me", r->user->id);
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<ul class=\"people\">\n");
+		const char *role = db_col_text(st, 2);
+		html(&r->out, "<li><a href=\"/communities/%s\">%s</a> <span class=\"meta\">",
+		     db_col_text(st, 0), db_col_text(st, 1));
+		if (!strcmp(role, "waitlisted"))
+			html(&r->out, "number %lld on the waitlist", (long long)db_col_int(st, 3));
+		else
+			html(&r->out, "%s", role);
+		html_raw(&r->out, "</span></li>\n");
+	}
+	if (n)
+		html_raw(&r->out, "</ul>\n");
+	else
+		html_raw(&r->out, "<p>You have not joined a community yet.</p>\n");
+	html_raw(&r->out, "<p><a href=\"/communities\">Browse all Communities of Practice</a></p>\n"
+			  "</section>\n");
+}
+
 void handle_home(Req *r)
 {
 	const User *u = r->user;
@@ -83,6 +135,7 @@ void handle_home(Req *r)
 			     (long long)pending, pending == 1 ? " is" : "s are");
 	}
 
+	my_communities(r);
 	html_raw(&r->out, "<div class=\"columns\">\n<section aria-labelledby=\"h-colleagues\">\n");
 	if (u->school_id) {
 		html(&r->out, "<h2 id=\"h-colleagues\">Colleagues from %s</h2>\n", u->school_name);
