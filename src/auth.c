@@ -149,8 +149,11 @@ void auth_load_user(Req *r)
 
 bool auth_start_session(Req *r, int64_t user_id)
 {
-	if (r->session_hash)
-		auth_end_session(r);
+	if (r->session_hash) { /* replaced, not ended: the new cookie overwrites the old */
+		sqlite3_stmt *st = db_prepare(r->db, "DELETE FROM sessions WHERE token_hash = :hash");
+		db_bind_blob(st, ":hash", r->session_hash, 32);
+		db_run(st);
+	}
 	char *token = random_token(r->arena, 32);
 	uint8_t *hash = arena_alloc(r->arena, 32);
 	hash_token(token, hash);

@@ -24,6 +24,7 @@
 struct ReqState {
 	struct MHD_PostProcessor *post;
 	size_t received;
+	bool urlencoded;  /* the body is application/x-www-form-urlencoded */
 	int escape_state; /* percent-escape check across chunks: 0, or hex digits still due */
 	int field_cap;
 	size_t *value_len, *value_cap;
@@ -142,8 +143,11 @@ void resp_header(Req *r, const char *name, const char *value)
 	Header *h = arena_alloc(r->arena, sizeof *h);
 	h->name = name;
 	h->value = value;
-	h->next = r->headers;
-	r->headers = h;
+	/* In the order added: a later Set-Cookie for the same name must win in the browser. */
+	Header **tail = &r->headers;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = h;
 }
 
 void resp_redirect(Req *r, const char *location)
@@ -391,7 +395,8 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *ur
 			return answer_now(r, 413,
 					  "What you sent is too large. Shorten it and try again.");
 		const char *ct = req_header(r, "Content-Type");
-		if (content_type_is(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED) ||
+		r->state->urlencoded = content_type_is(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED);
+		if (r->state->urlencoded ||
 		    content_type_is(ct, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) {
 			r->state->post = MHD_create_post_processor(conn, 8192, on_form_field, r);
 			if (!r->state->post)
@@ -425,7 +430,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return r->state->received > 4 * config.max_body ? MHD_NO : MHD_YES;
 		}
 		if (r->state->post && !r->body_status) {
-			if (!escapes_valid(r->state, upload_data, n))
+			if (r->state->urlencoded && !escapes_valid(r->state, upload_data, n))
 				refuse_body(r, 400, "The form data is not correctly encoded.");
 			else if (MHD_post_process(r->state->post, upload_data, n) != MHD_YES)
 				refuse_body(r, 400, "The form data is malformed.");

@@ -805,3 +805,82 @@ bool client_login(Client *c, const char *email, const char *password)
 	reply_free(&r);
 	return ok;
 }
+
+/* ---- self-tests, when built as its own program (see the top of this file) ---- */
+#ifndef HTTP_SUPPORT_EMBEDDED
+#include "test.h"
+
+TEST(extract_csrf_takes_first_token)
+{
+	char *t = extract_csrf("<form><input type=\"hidden\" name=\"csrf\" value=\"abc-_1\">"
+			       "<input name=\"csrf\" value=\"second\"></form>");
+	CHECK_STR(t, "abc-_1");
+	free(t);
+}
+
+TEST(extract_csrf_without_form_negative)
+{
+	CHECK(extract_csrf("<p>no form</p>") == NULL, "found a token in a page without one");
+	CHECK(extract_csrf(NULL) == NULL, "found a token in nothing");
+	CHECK(extract_csrf("name=\"csrf\" value=\"unterminated") == NULL, "took a cut token");
+}
+
+TEST(form_encode_escapes_values)
+{
+	char *b = form_encode("name", "A&B =c", "email", "x@y.org", "empty", "", NULL);
+	CHECK_STR(b, "name=A%26B%20%3Dc&email=x%40y.org&empty=");
+	free(b);
+}
+
+TEST(run_practica_captures_output)
+{
+	RunResult r;
+	int rc = run_practica(&r, NULL, "routes", NULL);
+	CHECK(rc == 0, "practica routes: exit %d", rc);
+	CHECK(r.out && !strncmp(r.out, "METHOD", 6), "stdout: %.80s", r.out);
+	run_result_free(&r);
+	rc = run_practica(&r, "", "no-such-command", NULL);
+	CHECK(rc != 0, "an unknown command succeeded");
+	CHECK(r.err && *r.err, "nothing on stderr");
+	run_result_free(&r);
+}
+
+TEST(server_serves_and_stops)
+{
+	Server s;
+	bool ok = server_init(&s) && server_start(&s);
+	CHECK(ok, "the server did not start");
+	if (ok) {
+		CHECK(sql_int(&s, "SELECT count(*) FROM users WHERE role = 'admin'") == 1,
+		      "no admin in the new database");
+		CHECK(sql_int(&s, "SELECT id FROM users WHERE email = 'nobody'") == SQL_NO_ROW,
+		      "a row for nobody");
+		char *email = sql_text(&s, "SELECT email FROM users");
+		CHECK_STR(email, ADMIN_EMAIL);
+		free(email);
+		Client *c = client_new(&s);
+		Reply r = client_get(c, "/login");
+		CHECK(r.status == 200, "GET /login: %ld", r.status);
+		CHECK(reply_header(&r, "content-type") != NULL, "header lookup is case-sensitive");
+		CHECK(reply_set_cookie(&r, "practica_visitor") != NULL, "no visitor cookie");
+		reply_free(&r);
+		char *visitor = client_cookie(c, "practica_visitor");
+		CHECK(visitor && *visitor, "the jar did not keep the visitor cookie");
+		free(visitor);
+		CHECK(client_login(c, ADMIN_EMAIL, ADMIN_PASSWORD), "admin login failed");
+		r = client_get(c, "/admin");
+		CHECK(r.status == 200, "GET /admin as admin: %ld", r.status);
+		reply_free(&r);
+		client_free(c);
+		CHECK(server_stop(&s) == 0, "the server did not stop cleanly");
+	}
+	server_cleanup(&s);
+}
+
+int main(void)
+{
+	return RUN_TESTS(extract_csrf_takes_first_token, extract_csrf_without_form_negative,
+			 form_encode_escapes_values, run_practica_captures_output,
+			 server_serves_and_stops);
+}
+#endif
