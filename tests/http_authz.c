@@ -1,6 +1,8 @@
 /* Authorization, driven by the route table: every route printed by `practica routes` is
- * called by each persona (anonymous, pending, member, admin) and the answer is compared with
- * what the access gate promises for the route's declared rule. A route added to routes.c is
+ * called by each persona (anonymous, pending, member, admin, and for per-community rules a
+ * participant of the community, its facilitator, and someone who facilitates and takes part
+ * in another community) and the answer is compared with what the access gate promises for
+ * the route's declared rule. A route added to routes.c is
  * covered here without anyone writing a test for it. */
 #include <curl/curl.h>
 #include <stdlib.h>
@@ -23,8 +25,24 @@ typedef struct {
 	bool bad_param; /* a parameter type this test does not know how to fill */
 } RouteRow;
 
-typedef enum { ANONYMOUS, PENDING, MEMBER, ADMIN, NPERSONAS } Persona;
-static const char *const persona_names[NPERSONAS] = {"anonymous", "pending", "member", "admin"};
+#define COMMUNITY "authz-c" /* every :slug names this community */
+#define PARTICIPANT_EMAIL "participant@northfield.org"
+#define FACILITATOR_EMAIL "facilitator@northfield.org"
+#define OUTSIDER_EMAIL "outsider@northfield.org"
+
+typedef enum {
+	ANONYMOUS,
+	PENDING,
+	MEMBER,
+	ADMIN,
+	PARTICIPANT, /* participant of COMMUNITY */
+	FACILITATOR, /* facilitator of COMMUNITY */
+	OUTSIDER,    /* facilitator and participant of another community */
+	NPERSONAS
+} Persona;
+static const char *const persona_names[NPERSONAS] = {
+	"anonymous", "pending", "member", "admin", "participant", "facilitator",
+	"facilitator-of-another-community"};
 
 static Server srv;
 static bool started;
@@ -33,7 +51,7 @@ static int nroutes;
 static int routes_exit = -1;
 static Client *clients[NPERSONAS];
 
-/* Fills :id, :asset and :slug with values that name nothing. */
+/* Fills :id and :asset with values that name nothing, :slug with the test community. */
 static void fill_params(RouteRow *rt)
 {
 	char *out = rt->path;
@@ -48,7 +66,7 @@ static void fill_params(RouteRow *rt)
 			else if (n == 6 && !strncmp(p, ":asset", 6))
 				value = "nope.css";
 			else if (n == 5 && !strncmp(p, ":slug", 5))
-				value = "no-such-community";
+				value = COMMUNITY;
 			else
 				rt->bad_param = true, value = "x";
 		} else {
@@ -116,7 +134,8 @@ static const char *gate_answer(const RouteRow *rt, Persona p, char *buf, size_t 
 		return "303 /account/status";
 	if (!strcmp(a, "member"))
 		return NULL;
-	/* admin, and facilitator of a community that does not exist (only admins pass). */
+	if (!strcmp(a, "facilitator"))
+		return p == ADMIN || p == FACILITATOR ? NULL : "403";
 	return p == ADMIN ? NULL : "403";
 }
 
@@ -225,6 +244,21 @@ TEST(admin_gate)
 	check_persona(ADMIN);
 }
 
+TEST(participant_gate)
+{
+	check_persona(PARTICIPANT);
+}
+
+TEST(facilitator_gate)
+{
+	check_persona(FACILITATOR);
+}
+
+TEST(other_community_facilitator_gate)
+{
+	check_persona(OUTSIDER);
+}
+
 TEST(logout_gate_last)
 {
 	bool found = false;
@@ -279,6 +313,37 @@ static bool setup(void)
 		client_free(clients[MEMBER]);
 		clients[MEMBER] = NULL;
 	}
+	static const struct {
+		Persona p;
+		const char *email, *name;
+	} community_personas[] = {
+		{PARTICIPANT, PARTICIPANT_EMAIL, "Pia Participant"},
+		{FACILITATOR, FACILITATOR_EMAIL, "Fay Facilitator"},
+		{OUTSIDER, OUTSIDER_EMAIL, "Otto Outsider"},
+	};
+	for (size_t i = 0; i < sizeof community_personas / sizeof *community_personas; i++) {
+		Persona p = community_personas[i].p;
+		if (!add_user(&srv, community_personas[i].email, community_personas[i].name,
+			      "Northfield Academy", PASSWORD))
+			continue;
+		clients[p] = client_new(&srv);
+		if (!client_login(clients[p], community_personas[i].email, PASSWORD)) {
+			client_free(clients[p]);
+			clients[p] = NULL;
+		}
+	}
+	sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
+		       "('%s', 'Authz Community', 'open', 0), ('authz-other', 'Other', 'open', 0)",
+		 COMMUNITY);
+	sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) SELECT c.id, u.id FROM "
+		       "communities c, users u WHERE (c.slug = '%s' AND u.email = '%s') OR "
+		       "(c.slug = 'authz-other' AND u.email = '%s')",
+		 COMMUNITY, FACILITATOR_EMAIL, OUTSIDER_EMAIL);
+	sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
+		       "SELECT c.id, u.id, 'participant', 0 FROM communities c, users u WHERE "
+		       "(c.slug = '%s' AND u.email = '%s') OR (c.slug = 'authz-other' AND "
+		       "u.email = '%s')",
+		 COMMUNITY, PARTICIPANT_EMAIL, OUTSIDER_EMAIL);
 	clients[PENDING] = client_new(&srv);
 	char sid[32];
 	snprintf(sid, sizeof sid, "%lld", (long long)school);
@@ -298,7 +363,8 @@ int main(void)
 {
 	started = setup();
 	int rc = RUN_TESTS(server_started, route_table_parses, every_route_declares_known_access,
-			   anonymous_gate, pending_gate, member_gate, admin_gate, logout_gate_last,
+			   anonymous_gate, pending_gate, member_gate, admin_gate, participant_gate,
+			   facilitator_gate, other_community_facilitator_gate, logout_gate_last,
 			   stops_cleanly_on_sigterm);
 	for (int p = 0; p < NPERSONAS; p++)
 		client_free(clients[p]);
