@@ -1,6 +1,8 @@
 /* Passwords, sessions, the access decision, CSRF tokens and login throttling. */
 #include "auth.h"
 
+#include <assert.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,12 +32,19 @@ bool auth_init(Db *db)
 			return false;
 	}
 	db_release(db);
+	return true;
+}
+
+/* The dummy hash costs one argon2id run: made on first need, not by every command. */
+static void make_dummy_hash(void)
+{
 	char random_password[32];
 	randombytes_buf(random_password, sizeof random_password - 1);
 	for (size_t i = 0; i + 1 < sizeof random_password; i++)
 		random_password[i] = (char)('a' + (unsigned char)random_password[i] % 26);
 	random_password[sizeof random_password - 1] = '\0';
-	return password_hash(random_password, dummy_hash);
+	if (!password_hash(random_password, dummy_hash))
+		dummy_hash[0] = '\0';
 }
 
 AccessDecision access_decide(Access rule, const User *user)
@@ -75,8 +84,7 @@ bool password_verify(const char *hash, const char *password)
 char *random_token(Arena *arena, size_t nbytes)
 {
 	uint8_t raw[64];
-	if (nbytes > sizeof raw)
-		nbytes = sizeof raw;
+	assert(nbytes <= sizeof raw); /* callers ask for 16 or 32 */
 	randombytes_buf(raw, nbytes);
 	size_t len = sodium_base64_ENCODED_LEN(nbytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	char *out = arena_alloc(arena, len);
@@ -243,28 +251,48 @@ bool csrf_valid(Req *r)
 	return strlen(sent) == n && sodium_memcmp(sent, expected, n) == 0;
 }
 
+/* Failures for key in the window: how many, the latest, and when the count will drop
+ * below lock (the time of the failure that must expire first), or 0 if it is below already. */
 static void failure_stats(Db *db, const char *scope, const char *key, int64_t since,
-			  int64_t *count, int64_t *last)
+			  int64_t lock, int64_t *count, int64_t *last, int64_t *lock_ends)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT count(*), coalesce(max(at), 0) FROM login_failures "
 					  "WHERE scope = :scope AND key = :key AND at > :since");
 	db_bind_text(st, ":scope", scope);
 	db_bind_text(st, ":key", key);
 	db_bind_int(st, ":since", since);
-	*count = *last = 0;
+	*count = *last = *lock_ends = 0;
 	if (db_step(st) == SQLITE_ROW) {
 		*count = db_col_int(st, 0);
 		*last = db_col_int(st, 1);
 	}
 	sqlite3_reset(st);
+	if (*count < lock)
+		return;
+	st = db_prepare(db, "SELECT at FROM login_failures WHERE scope = :scope AND key = :key "
+			    "AND at > :since ORDER BY at LIMIT 1 OFFSET :skip");
+	db_bind_text(st, ":scope", scope);
+	db_bind_text(st, ":key", key);
+	db_bind_int(st, ":since", since);
+	db_bind_int(st, ":skip", *count - lock);
+	if (db_step(st) == SQLITE_ROW)
+		*lock_ends = db_col_int(st, 0) + THROTTLE_WINDOW;
+	sqlite3_reset(st);
 }
 
-static int64_t wait_for(int64_t count, int64_t last, int64_t now, int64_t slow, int64_t lock)
+static int64_t wait_for(const char *scope, Db *db, const char *key, int64_t now, int64_t slow,
+			int64_t lock)
 {
+	int64_t count, last, lock_ends;
+	failure_stats(db, scope, key, now - THROTTLE_WINDOW, lock, &count, &last, &lock_ends);
 	if (count >= lock)
-		return last + THROTTLE_WINDOW - now;
+		return lock_ends - now;
 	if (count >= slow) {
-		int64_t delay = (int64_t)1 << (count - slow < 20 ? count - slow : 20);
+		/* Doubling from 1 s, never beyond the window the failures are counted in. */
+		int64_t shift = count - slow;
+		int64_t delay = shift >= 10 ? THROTTLE_WINDOW : (int64_t)1 << shift;
+		if (delay > THROTTLE_WINDOW)
+			delay = THROTTLE_WINDOW;
 		return last + delay - now;
 	}
 	return 0;
@@ -272,17 +300,12 @@ static int64_t wait_for(int64_t count, int64_t last, int64_t now, int64_t slow, 
 
 int64_t login_wait_seconds(Db *db, const char *email, const char *address, int64_t now)
 {
-	int64_t count, last, wait = 0, w;
-	failure_stats(db, "email", email, now - THROTTLE_WINDOW, &count, &last);
-	w = wait_for(count, last, now, THROTTLE_SLOW, THROTTLE_LOCK);
-	if (w > wait)
-		wait = w;
-	failure_stats(db, "address", address, now - THROTTLE_WINDOW, &count, &last);
-	w = wait_for(count, last, now, THROTTLE_SLOW * THROTTLE_ADDRESS_FACTOR,
-		     THROTTLE_LOCK * THROTTLE_ADDRESS_FACTOR);
-	if (w > wait)
-		wait = w;
-	return wait;
+	int64_t by_email = wait_for("email", db, email, now, THROTTLE_SLOW, THROTTLE_LOCK);
+	int64_t by_address = wait_for("address", db, address, now,
+				      THROTTLE_SLOW * THROTTLE_ADDRESS_FACTOR,
+				      THROTTLE_LOCK * THROTTLE_ADDRESS_FACTOR);
+	int64_t wait = by_email > by_address ? by_email : by_address;
+	return wait > 0 ? wait : 0;
 }
 
 void login_failed(Db *db, const char *email, const char *address, int64_t now)
@@ -309,5 +332,7 @@ void login_succeeded(Db *db, const char *email)
 
 void password_verify_dummy(const char *password)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_dummy_hash);
 	(void)password_verify(dummy_hash, password);
 }

@@ -34,7 +34,7 @@ bool password_verify(const char *hash, const char *password);
 /* Spends the time of one verification, for an unknown email (no timing oracle). */
 void password_verify_dummy(const char *password);
 
-/* n random bytes as unpadded base64url, allocated in arena. */
+/* nbytes (at most 64) random bytes as unpadded base64url, allocated in arena. */
 char *random_token(Arena *arena, size_t nbytes);
 
 /* Fills r->user and r->session_hash from the session cookie, if it names a live session. */

@@ -376,9 +376,12 @@ int cmd_backup(int argc, char **argv)
 	const char *db_path = NULL;
 	Flag flags[] = {{"db", true, &db_path}, {0}};
 	const char *pos[1] = {0};
-	if (parse_flags("backup", backup_usage, argc, argv, flags, pos, 1) != 1 || !db_path) {
-		if (!db_path || !pos[0])
-			fprintf(stderr, "practica backup: --db FILE and DEST are required\n"), fputs(backup_usage, stderr);
+	int npos = parse_flags("backup", backup_usage, argc, argv, flags, pos, 1);
+	if (npos < 0)
+		return 2;
+	if (npos != 1 || !db_path) {
+		fputs("practica backup: --db FILE and DEST are required\n", stderr);
+		fputs(backup_usage, stderr);
 		return 2;
 	}
 	config.db_path = db_path;

@@ -24,6 +24,21 @@ Config config = {
 	.site_name = "Practica",
 };
 
+/* Strings set from files and flags live as long as the process: one arena holds them all, so
+ * a value replaced by a later flag is not a leak. */
+static Arena *config_arena(void)
+{
+	static Arena *arena;
+	if (!arena)
+		arena = arena_new();
+	return arena;
+}
+
+static const char *keep(const char *value)
+{
+	return arena_strdup(config_arena(), value);
+}
+
 static bool parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
@@ -55,13 +70,13 @@ static bool parse_listen(const char *s)
 	if (colon) {
 		const char *host = s;
 		size_t n = (size_t)(colon - s);
-		if (n >= 2 && host[0] == '[' && host[n - 1] == ']')
+		bool bracketed = n >= 2 && host[0] == '[' && host[n - 1] == ']';
+		if (bracketed)
 			host++, n -= 2;
-		if (n == 0)
+		/* "::1" without brackets would read as host ":" and port 1. */
+		if (n == 0 || (!bracketed && memchr(host, ':', n)))
 			return false;
-		char *h = xmalloc(n + 1); /* lives for the process */
-		memcpy(h, host, n);
-		h[n] = '\0';
+		char *h = arena_strndup(config_arena(), host, n);
 		config.listen_host = h;
 	}
 	config.port = (int)p;
@@ -73,7 +88,7 @@ bool config_set(const char *key, const char *value, const char **why)
 	long n;
 	*why = NULL;
 	if (!strcmp(key, "db")) {
-		config.db_path = xstrdup(value);
+		config.db_path = keep(value);
 	} else if (!strcmp(key, "listen")) {
 		if (!parse_listen(value))
 			*why = "listen must be ADDRESS:PORT, e.g. 127.0.0.1:8080";
@@ -104,11 +119,11 @@ bool config_set(const char *key, const char *value, const char **why)
 		if (!parse_bool(value, &config.secure_cookies))
 			*why = "secure-cookies must be yes or no";
 	} else if (!strcmp(key, "access-log")) {
-		config.access_log = xstrdup(value);
+		config.access_log = keep(value);
 	} else if (!strcmp(key, "port-file")) {
-		config.port_file = xstrdup(value);
+		config.port_file = keep(value);
 	} else if (!strcmp(key, "site-name")) {
-		config.site_name = xstrdup(value);
+		config.site_name = keep(value);
 	} else {
 		*why = "unknown setting";
 	}

@@ -20,6 +20,7 @@
 #include "html.h"
 #include "page.h"
 #include "router.h"
+#include "validate.h"
 
 struct ReqState {
 	struct MHD_PostProcessor *post;
@@ -153,7 +154,7 @@ void resp_header(Req *r, const char *name, const char *value)
 void resp_redirect(Req *r, const char *location)
 {
 	/* Only local paths: "//host" would leave the site. */
-	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
+	if (!is_local_path(location))
 		location = "/";
 	r->status = 303;
 	resp_header(r, "Location", location);

@@ -36,6 +36,7 @@ void page_begin(Req *r, const char *title)
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
 		nav_link(r, "/communities", "Communities");
+		nav_link(r, "/years", "Program year");
 		nav_link(r, "/schools", "Member schools");
 		if (u->is_admin)
 			nav_link(r, "/admin", "Admin");
@@ -95,13 +96,23 @@ void page_error(Req *r, int status, const char *message)
 static const struct {
 	const char *key, *text;
 } notices[] = {
+	{"call-opened", "The call for proposals is open. Members see it under Calls."},
+	{"comment-added", "Your review comment was added."},
 	{"created", "The community was created. Add its facilitators below."},
+	{"milestone-added", "The key date was added to the timeline."},
+	{"milestone-deleted", "The key date was deleted."},
+	{"proposal-accepted", "The proposal was accepted: this is its new community, with the "
+			      "proposer as facilitator. Set its sign-up dates and seats with Edit."},
+	{"proposal-declined", "The proposal was declined; the proposer sees your message."},
+	{"proposal-saved", "Your proposal was saved."},
+	{"proposal-submitted", "Your proposal was submitted. You can change it until the due date."},
 	{"removed", "They were removed from the roster; the waitlist moved up."},
 	{"saved", "Your changes were saved."},
 	{"signed-up", "You are signed up. Welcome to the community!"},
 	{"waitlisted", "The community is full, so you are on its waitlist. You will get a seat "
 		       "automatically when one frees up."},
 	{"withdrawn", "You have withdrawn."},
+	{"year-created", "The program year was created. Add its key dates below."},
 	{"approved", "The account was approved. They can sign in now."},
 	{"declined", "The registration was declined and removed."},
 	{"disabled", "The account was disabled and signed out everywhere."},

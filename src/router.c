@@ -131,6 +131,13 @@ bool routes_valid(const Route *table)
 			fprintf(stderr, "practica: route %s %s is malformed\n", rt->method, rt->pattern);
 			ok = false;
 		}
+		int nparams = 0;
+		for (const char *seg = strchr(rt->pattern, ':'); seg; seg = strchr(seg + 1, ':'))
+			nparams++;
+		if (nparams > 4) { /* Req.params holds four */
+			fprintf(stderr, "practica: route %s has more than 4 parameters\n", rt->pattern);
+			ok = false;
+		}
 		for (const char *seg = strchr(rt->pattern, ':'); seg; seg = strchr(seg + 1, ':')) {
 			if (!param_check(seg, strcspn(seg, "/"))) {
 				fprintf(stderr, "practica: route %s has an unknown parameter type\n",

@@ -83,9 +83,13 @@ bool user_set_disabled(Db *db, int64_t id, bool disabled)
 {
 	if (!db_begin(db))
 		return false;
-	sqlite3_stmt *st = db_prepare(db, disabled ? "UPDATE users SET status = 'disabled' WHERE id = :id"
-						   : "UPDATE users SET status = 'active' WHERE id = :id "
-						     "AND status = 'disabled'");
+	/* Enabling gives back what disabling took: an account never approved goes back to
+	 * pending, so disable + enable cannot approve anyone. */
+	sqlite3_stmt *st = db_prepare(
+		db, disabled ? "UPDATE users SET status = 'disabled' WHERE id = :id AND "
+			       "status != 'disabled'"
+			     : "UPDATE users SET status = CASE WHEN approved_at IS NULL THEN 'pending' "
+			       "ELSE 'active' END WHERE id = :id AND status = 'disabled'");
 	db_bind_int(st, ":id", id);
 	bool ok = db_run(st) && db_changes(db) == 1;
 	if (ok && disabled)

@@ -42,6 +42,8 @@ const char *check_email(const char *email)
 		return "Enter your email address.";
 	size_t n = strlen(email);
 	const char *at = strrchr(email, '@');
+	if (at && strchr(email, '@') != at)
+		return "Enter an email address like name@school.org.";
 	if (n > 254 || !at || at == email || strchr(email, ' ') || has_line_break(email) ||
 	    strchr(email, '<') || strchr(email, '>') || strchr(email, ','))
 		return "Enter an email address like name@school.org.";
@@ -115,8 +117,13 @@ int64_t parse_id(const char *s)
 
 bool is_local_path(const char *s)
 {
-	return s && s[0] == '/' && s[1] != '/' && s[1] != '\\' && !strpbrk(s, "\r\n") &&
-	       text_is_clean(s, strlen(s));
+	if (!s || s[0] != '/' || s[1] == '/' || s[1] == '\\')
+		return false;
+	/* Browsers drop tabs and newlines from URLs, so "/\t/evil" would become "//evil". */
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return text_is_clean(s, strlen(s));
 }
 
 const char *check_date(const char *s)

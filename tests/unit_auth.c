@@ -125,6 +125,14 @@ TEST(access_admin)
 				       ACCESS_FORBIDDEN, ACCESS_ALLOW});
 }
 
+TEST(access_facilitator_member_part)
+{
+	/* access_decide gives the member part; dispatch() then checks the community. */
+	check_rule(ACCESS_FACILITATOR,
+		   (AccessDecision[5]){ACCESS_NEED_LOGIN, ACCESS_NEED_APPROVAL, ACCESS_NEED_APPROVAL,
+				       ACCESS_ALLOW, ACCESS_ALLOW});
+}
+
 TEST(access_pending_admin_needs_approval_refused)
 {
 	const User pending_admin = {.id = 6, .is_admin = true, .is_pending = true};
@@ -429,16 +437,19 @@ TEST(throttle_wait_never_exceeds_window)
 	 * and sent as Retry-After). */
 	char email[64];
 	int64_t worst = 0;
-	int worst_at = 0;
+	int worst_at = 0, first_over = 0;
 	for (int i = 1; i <= THROTTLE_LOCK * THROTTLE_ADDRESS_FACTOR + 2; i++) {
 		snprintf(email, sizeof email, "w%d@example.org", i);
 		fail_n(email, "10.0.0.6", 1, T0);
 		int64_t w = wait_of("fresh@example.org", "10.0.0.6", T0);
 		if (w > worst)
 			worst = w, worst_at = i;
+		if (w > THROTTLE_WINDOW && !first_over)
+			first_over = i;
 	}
-	CHECK(worst <= THROTTLE_WINDOW, "after %d address failures the wait is %lld s (> %d)",
-	      worst_at, (long long)worst, THROTTLE_WINDOW);
+	CHECK(worst <= THROTTLE_WINDOW,
+	      "from %d address failures the wait exceeds %d s; after %d it is %lld s", first_over,
+	      THROTTLE_WINDOW, worst_at, (long long)worst);
 	int64_t worst_email = 0;
 	for (int i = 1; i <= THROTTLE_LOCK + 2; i++) {
 		fail_n("w-email@example.org", "10.0.1.1", 1, T0);
@@ -491,7 +502,7 @@ int main(void)
 	}
 	int rc = RUN_TESTS(access_undeclared_forbidden_for_everyone_refused,
 			   access_public_allows_everyone, access_signed_in, access_member,
-			   access_admin, access_pending_admin_needs_approval_refused,
+			   access_admin, access_facilitator_member_part, access_pending_admin_needs_approval_refused,
 			   password_hash_round_trip, password_hash_is_salted,
 			   random_token_length_and_alphabet, random_token_unique,
 			   auth_init_stores_site_key, site_key_persists_across_auth_init,

@@ -300,6 +300,23 @@ TEST(routes_valid_too_many_params_refused)
 	CHECK(match(four, "GET", "/1/2/3/4", NULL, NULL, NULL) == MATCH_OK, "four params");
 }
 
+TEST(routes_valid_facilitator_needs_slug_first)
+{
+	const Route ok[] = {{"GET", "/c/:slug/edit", h_one, ACCESS_FACILITATOR, "edit"},
+			    {"POST", "/c/:slug/roster/:id/remove", h_two, ACCESS_FACILITATOR, "rm"},
+			    {0}};
+	CHECK(valid_quietly(ok), "facilitator routes with :slug first refused");
+}
+
+TEST(routes_valid_facilitator_without_slug_refused)
+{
+	const Route none[] = {{"GET", "/c/edit", h_one, ACCESS_FACILITATOR, "no slug"}, {0}};
+	CHECK(!valid_quietly(none), "facilitator route without a parameter accepted");
+	const Route id_first[] = {{"GET", "/c/:id/:slug", h_one, ACCESS_FACILITATOR, "id first"},
+				  {0}};
+	CHECK(!valid_quietly(id_first), "facilitator route with :id before :slug accepted");
+}
+
 /* ---- the real table ---- */
 
 TEST(real_routes_are_valid)
@@ -311,7 +328,7 @@ TEST(real_routes_declare_access)
 {
 	int n = 0;
 	for (const Route *rt = routes; rt->pattern; rt++, n++) {
-		CHECK(rt->access >= ACCESS_PUBLIC && rt->access <= ACCESS_ADMIN,
+		CHECK(rt->access > ACCESS_UNDECLARED && rt->access < ACCESS__COUNT,
 		      "%s %s has access %d", rt->method, rt->pattern, (int)rt->access);
 		CHECK(rt->handler != NULL, "%s %s has no handler", rt->method, rt->pattern);
 		CHECK(rt->summary && *rt->summary, "%s %s has no summary", rt->method, rt->pattern);
@@ -404,6 +421,8 @@ int main(void)
 			 routes_valid_unknown_param_type_refused, routes_valid_duplicate_refused,
 			 routes_valid_other_methods_refused, routes_valid_malformed_refused,
 			 routes_valid_too_many_params_refused,
+			 routes_valid_facilitator_needs_slug_first,
+			 routes_valid_facilitator_without_slug_refused,
 			 real_routes_are_valid, real_routes_declare_access,
 			 real_admin_pages_are_admin_only, real_routes_each_match_themselves,
 			 real_routes_examples, access_names_cover_every_rule);
