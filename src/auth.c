@@ -57,6 +57,7 @@ AccessDecision access_decide(Access rule, const User *user)
 	case ACCESS_MEMBER:
 	case ACCESS_ADMIN:
 	case ACCESS_FACILITATOR: /* the community check follows in dispatch() */
+	case ACCESS_PARTICIPANT:
 		if (!user)
 			return ACCESS_NEED_LOGIN;
 		if (!user->is_member)
@@ -143,6 +144,7 @@ void auth_load_user(Req *r)
 	/* Admins are association staff: their school's membership does not gate them. */
 	u->is_member = !u->is_pending && (u->is_admin || !u->school_lapsed);
 	int64_t expires = db_col_int(st, 9);
+	sqlite3_reset(st); /* end the read: this request may write next */
 	r->user = u;
 	r->session_hash = hash;
 	/* Sliding expiry, written at most about once a fortnight per session. */

@@ -25,7 +25,7 @@ typedef enum {
 bool auth_init(Db *db);
 
 /* The pure decision: may this user (NULL = anonymous) call a route with this rule? For
- * ACCESS_FACILITATOR this is the member part; dispatch() then checks the community. */
+ * the per-community rules this is the member part; dispatch() then checks the community. */
 AccessDecision access_decide(Access rule, const User *user);
 
 /* argon2id via crypto_pwhash_str; out must hold PASSWORD_HASH_MAX bytes. */

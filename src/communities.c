@@ -18,16 +18,22 @@
 static const char *const kinds[] = {"ongoing", "cohort", NULL};
 static const char *const statuses[] = {"proposed", "open", "active", "archived", NULL};
 
-bool community_is_facilitator(Db *db, const char *slug, int64_t user_id)
+CommunityRole community_role(Db *db, const char *slug, int64_t user_id)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM facilitators f JOIN communities c ON "
-					  "c.id = f.community_id WHERE c.slug = :slug AND "
-					  "f.user_id = :u");
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT EXISTS (SELECT 1 FROM facilitators f WHERE f.community_id = c.id AND "
+		    "f.user_id = :u), EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id "
+		    "AND m.user_id = :u AND m.status = 'participant') "
+		    "FROM communities c WHERE c.slug = :slug");
 	db_bind_text(st, ":slug", slug);
 	db_bind_int(st, ":u", user_id);
-	bool yes = db_step(st) == SQLITE_ROW;
+	CommunityRole role = COMMUNITY_NONE;
+	if (db_step(st) == SQLITE_ROW)
+		role = db_col_int(st, 0)   ? COMMUNITY_FACILITATOR
+		       : db_col_int(st, 1) ? COMMUNITY_PARTICIPANT
+					   : COMMUNITY_NONE;
 	sqlite3_reset(st);
-	return yes;
+	return role;
 }
 
 #define COMMUNITY_COLUMNS                                                                   \
@@ -87,7 +93,8 @@ SignupWindow signup_window(const Community *c, const char *today)
 
 static bool can_manage(Req *r, const Community *c)
 {
-	return r->user->is_admin || community_is_facilitator(r->db, c->slug, r->user->id);
+	return r->user->is_admin ||
+	       community_role(r->db, c->slug, r->user->id) == COMMUNITY_FACILITATOR;
 }
 
 /* "Kelly Wickham Hurst (Crossroads), Sara Cotner (Montessori For All)" */

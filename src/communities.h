@@ -17,8 +17,15 @@ typedef struct {
 	int64_t participants, waitlisted;
 } Community;
 
-/* True when user_id facilitates or co-facilitates the community with this slug. */
-bool community_is_facilitator(Db *db, const char *slug, int64_t user_id);
+/* A member's standing in a community, ordered: each includes the rights of those before. */
+typedef enum {
+	COMMUNITY_NONE,        /* not signed up, waitlisted or withdrawn */
+	COMMUNITY_PARTICIPANT, /* a participant */
+	COMMUNITY_FACILITATOR, /* a facilitator or co-facilitator */
+} CommunityRole;
+
+/* user_id's standing in the community with this slug (COMMUNITY_NONE if there is none). */
+CommunityRole community_role(Db *db, const char *slug, int64_t user_id);
 
 /* Loads the community named by the route's :slug (parameter 0). On failure it has already
  * answered 404 and returns NULL. The result lives in the request arena. */

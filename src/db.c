@@ -26,6 +26,8 @@ static const char *thread_db_path;
 /* The first unexpected database error of the request running on this thread (0 if none):
  * http.c turns it into a 500/503 page so no handler can show a half-done result as success. */
 static _Thread_local int thread_db_error;
+/* The connection this thread last prepared a statement on, to find a statement's Db. */
+static _Thread_local Db *thread_last_db;
 static pthread_key_t thread_db_key;
 static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
 
@@ -232,7 +234,19 @@ sqlite3_stmt *db_prepare(Db *db, const char *sql)
 			grow_cache(db);
 	}
 	mark_used(db, st);
+	thread_last_db = db;
 	return st;
+}
+
+/* A read left unfinished (a statement stepped to a row and not reset) holds a WAL snapshot;
+ * a write on the same connection must then upgrade it, which fails at once with SQLITE_BUSY
+ * when another connection wrote meanwhile, bypassing the busy timeout. So a write starts by
+ * ending the reads in flight. Consequence: never write inside a loop over a SELECT. */
+static void end_reads(Db *db, sqlite3_stmt *except)
+{
+	for (size_t i = 0; i < db->used_len; i++)
+		if (db->used[i] != except)
+			sqlite3_reset(db->used[i]);
 }
 
 static int param_index(sqlite3_stmt *st, const char *name)
@@ -278,6 +292,10 @@ int db_step(sqlite3_stmt *st)
 
 bool db_run(sqlite3_stmt *st)
 {
+	Db *db = thread_last_db;
+	if (db && db->handle == sqlite3_db_handle(st) && sqlite3_get_autocommit(db->handle) &&
+	    !sqlite3_stmt_readonly(st))
+		end_reads(db, st);
 	int rc = db_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE;
@@ -313,6 +331,7 @@ int db_take_error(void)
 
 bool db_begin(Db *db)
 {
+	end_reads(db, NULL);
 	return exec_plain(db->handle, "BEGIN IMMEDIATE");
 }
 

@@ -45,7 +45,9 @@ void db_release(Db *db);
  * db_step() or a transaction command on this thread; 0 when there was none. */
 int db_take_error(void);
 
-/* Write transactions are BEGIN IMMEDIATE, so a writer never fails half-way on a lock upgrade. */
+/* Write transactions are BEGIN IMMEDIATE, so a writer never fails half-way on a lock upgrade.
+ * db_begin(), and db_run() of a write outside a transaction, first reset the statements this
+ * request used (ending their read snapshot): never write inside a loop over a SELECT. */
 bool db_begin(Db *db);
 bool db_commit(Db *db);
 void db_rollback(Db *db);

@@ -53,8 +53,8 @@ void handle_milestone_create(Req *r);
 void handle_milestone_delete(Req *r);
 void handle_admin_calls(Req *r);
 void handle_admin_call_create(Req *r);
-/* proposals.c */
 void handle_calls(Req *r);
+/* proposals.c */
 void handle_call(Req *r);
 void handle_proposal_create(Req *r);
 void handle_proposal(Req *r);

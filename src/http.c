@@ -548,11 +548,12 @@ int http_serve(const Route *table)
 		flags |= MHD_USE_IPv6;
 	size_t pool = config.max_header * 2 > 32768 ? config.max_header * 2 : 32768;
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR,
+		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL,
+		MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config.timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		NULL, MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_END);
+		NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "practica: cannot listen on %s:%d (is it in use?)\n",
 			config.listen_host, config.port);

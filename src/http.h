@@ -11,8 +11,8 @@
 
 /* Who may call a route. Every route declares one; ACCESS_UNDECLARED is zero so that a route
  * added without a rule is refused at run time and fails the authorization test.
- * Per-community rules (ACCESS_FACILITATOR) need the route to name the community with :slug
- * as its first parameter; routes_valid() checks that. */
+ * Per-community rules (ACCESS_FACILITATOR, ACCESS_PARTICIPANT) need the route to name the
+ * community with :slug as its first parameter; routes_valid() checks that. */
 typedef enum {
 	ACCESS_UNDECLARED = 0,
 	ACCESS_PUBLIC,    /* anyone, signed in or not */
@@ -20,6 +20,7 @@ typedef enum {
 	ACCESS_MEMBER,    /* an approved member of an active member school, or an admin */
 	ACCESS_ADMIN,     /* association staff */
 	ACCESS_FACILITATOR, /* a facilitator of the community named by :slug, or an admin */
+	ACCESS_PARTICIPANT, /* a participant or facilitator of the :slug community, or an admin */
 	ACCESS__COUNT
 } Access;
 

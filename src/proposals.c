@@ -2,7 +2,8 @@
  * its proposal form while it is open, the member's own proposals and their editing until the
  * due date; and the admin's review: internal comments and the decision. Accepting a proposal
  * creates its community offering (cohort, status proposed) with the proposer as facilitator,
- * all in one transaction. Admins open calls in years.c. */
+ * all in one transaction. The list of calls, and the admin's page to open one, are in
+ * years.c with the program year they belong to. */
 #include <ctype.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,15 @@ static Call *call_by_id(Req *r, int64_t id)
 	db_bind_int(st, ":id", id);
 	Call *c = db_step(st) == SQLITE_ROW ? read_call(r, st) : NULL;
 	sqlite3_reset(st);
+	return c;
+}
+
+/* The call named by :id; answers 404 and returns NULL when there is none. */
+static Call *call_from_path(Req *r)
+{
+	Call *c = call_by_id(r, req_param_id(r, 0));
+	if (!c)
+		resp_error(r, 404, "There is no call for proposals at this address.");
 	return c;
 }
 
@@ -133,45 +143,7 @@ static void proposal_form(Req *r, const char *action, const ProposalForm *f, con
 	form_end(r);
 }
 
-/* ---- calls ---- */
-
-void handle_calls(Req *r)
-{
-	char today[11];
-	today_iso(today);
-	Buf *o = &r->out;
-	page_begin(r, "Calls for facilitator proposals");
-	html_raw(o, "<h1>Calls for facilitator proposals</h1>\n<p class=\"lead\">Lead a Community "
-		    "of Practice: answer a call with a proposal before its due date.</p>\n");
-	if (r->user->is_admin)
-		html_raw(o, "<p><a class=\"button secondary\" href=\"/admin/calls\">Open a call</a>"
-			    "</p>\n");
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT " CALL_COLUMNS "ORDER BY c.due_on < :today, "
-					     "CASE WHEN c.due_on >= :today THEN c.due_on END, "
-					     "c.due_on DESC, c.id DESC");
-	db_bind_text(st, ":today", today);
-	int n = 0;
-	while (db_step(st) == SQLITE_ROW) {
-		Call *c = read_call(r, st);
-		if (n++ == 0)
-			html_raw(o, "<ul class=\"call-list\">\n");
-		html(o, "<li><h2><a href=\"/calls/%lld\">%s</a></h2>\n<p class=\"meta\">Program year "
-			"%s. ",
-		     (long long)c->id, c->title, c->year_name);
-		if (c->open)
-			html(o, "<strong>Open:</strong> proposals due by %s.", format_day(r, c->due_on));
-		else
-			html(o, "Closed on %s.", format_day(r, c->due_on));
-		if (*c->stipend)
-			html(o, " Stipend: %s.", c->stipend);
-		html_raw(o, "</p></li>\n");
-	}
-	if (n)
-		html_raw(o, "</ul>\n");
-	else
-		html_raw(o, "<p>There are no calls for proposals yet.</p>\n");
-	page_end(r);
-}
+/* ---- a call ---- */
 
 static void own_proposals(Req *r, const Call *c)
 {
@@ -257,22 +229,18 @@ static void call_page(Req *r, const Call *c, const ProposalForm *f)
 
 void handle_call(Req *r)
 {
-	Call *c = call_by_id(r, req_param_id(r, 0));
-	if (!c) {
-		resp_error(r, 404, "There is no call for proposals at this address.");
+	Call *c = call_from_path(r);
+	if (!c)
 		return;
-	}
 	ProposalForm f = {0};
 	call_page(r, c, &f);
 }
 
 void handle_proposal_create(Req *r)
 {
-	Call *c = call_by_id(r, req_param_id(r, 0));
-	if (!c) {
-		resp_error(r, 404, "There is no call for proposals at this address.");
+	Call *c = call_from_path(r);
+	if (!c)
 		return;
-	}
 	if (!c->open) {
 		resp_error(r, 409, closed_message(r, c));
 		return;
@@ -354,11 +322,6 @@ static Proposal *proposal_from_path(Req *r)
 	return p;
 }
 
-static bool is_proposer(Req *r, const Proposal *p)
-{
-	return p->user_id == r->user->id;
-}
-
 /* The edit form as the proposal stands. */
 static ProposalForm form_from(const Proposal *p)
 {
@@ -419,13 +382,14 @@ static void review(Req *r, const Proposal *p, const ReviewForm *rf)
 	if (rf->e_decision)
 		html(o, "<p class=\"field-error\">%s</p>\n", rf->e_decision);
 	static const char *const choices[][2] = {{"accept", "Accept"}, {"decline", "Decline"}};
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		html(o, "<div class=\"choice\"><input type=\"radio\" id=\"f-decision-%s\" "
-			"name=\"decision\" value=\"%s\"%s> <label for=\"f-decision-%s\">%s</label>"
-			"</div>\n",
-		     choices[i][0], choices[i][0],
-		     rf->decision && !strcmp(rf->decision, choices[i][0]) ? " checked" : "",
-		     choices[i][0], choices[i][1]);
+			"name=\"decision\" value=\"%s\"", choices[i][0], choices[i][0]);
+		if (rf->decision && !strcmp(rf->decision, choices[i][0]))
+			html_raw(o, " checked");
+		html(o, "> <label for=\"f-decision-%s\">%s</label></div>\n", choices[i][0],
+		     choices[i][1]);
+	}
 	html_raw(o, "</fieldset>\n");
 	textarea_field(r, "message", "Message to the proposer", rf->message, rf->e_message,
 		       "Shown to the proposer with the decision. Required when declining.");
@@ -466,7 +430,7 @@ static void proposal_page(Req *r, const Proposal *p, const ProposalForm *f, cons
 	section(r, "Format and proposed schedule", p->format);
 	section(r, "Planned final product", p->final_product);
 	html_raw(o, "</section>\n");
-	if (is_proposer(r, p) && !strcmp(p->status, "submitted")) {
+	if (p->user_id == r->user->id && !strcmp(p->status, "submitted")) {
 		html_raw(o, "<section aria-labelledby=\"h-edit\">\n<h2 id=\"h-edit\">Edit your "
 			    "proposal</h2>\n");
 		if (c->open) {
@@ -498,7 +462,7 @@ void handle_proposal_update(Req *r)
 	Proposal *p = proposal_from_path(r);
 	if (!p)
 		return;
-	if (!is_proposer(r, p)) {
+	if (p->user_id != r->user->id) {
 		resp_error(r, 403, "Only the proposer can change a proposal.");
 		return;
 	}

@@ -11,6 +11,7 @@ const char *const access_names[ACCESS__COUNT] = {
 	[ACCESS_UNDECLARED] = "UNDECLARED", [ACCESS_PUBLIC] = "public",
 	[ACCESS_SIGNED_IN] = "signed-in",   [ACCESS_MEMBER] = "member",
 	[ACCESS_ADMIN] = "admin",           [ACCESS_FACILITATOR] = "facilitator",
+	[ACCESS_PARTICIPANT] = "participant",
 };
 
 typedef bool (*ParamCheck)(const char *s, size_t n);
@@ -146,9 +147,9 @@ bool routes_valid(const Route *table)
 			}
 		}
 		const char *first_param = strchr(rt->pattern, ':');
-		if (rt->access == ACCESS_FACILITATOR &&
+		if ((rt->access == ACCESS_FACILITATOR || rt->access == ACCESS_PARTICIPANT) &&
 		    (!first_param || strncmp(first_param, ":slug", 5) != 0)) {
-			fprintf(stderr, "practica: route %s %s: a facilitator rule needs :slug first\n",
+			fprintf(stderr, "practica: route %s %s: a community rule needs :slug first\n",
 				rt->method, rt->pattern);
 			ok = false;
 		}
@@ -219,9 +220,14 @@ void dispatch(Req *r, const Route *table)
 	}
 	auth_load_user(r);
 	AccessDecision d = access_decide(r->route->access, r->user);
-	if (d == ACCESS_ALLOW && r->route->access == ACCESS_FACILITATOR && !r->user->is_admin &&
-	    !community_is_facilitator(r->db, r->params[0], r->user->id))
-		d = ACCESS_FORBIDDEN;
+	if (d == ACCESS_ALLOW && r->user && !r->user->is_admin) {
+		if (r->route->access == ACCESS_FACILITATOR &&
+		    community_role(r->db, r->params[0], r->user->id) < COMMUNITY_FACILITATOR)
+			d = ACCESS_FORBIDDEN;
+		if (r->route->access == ACCESS_PARTICIPANT &&
+		    community_role(r->db, r->params[0], r->user->id) < COMMUNITY_PARTICIPANT)
+			d = ACCESS_FORBIDDEN;
+	}
 	if (d != ACCESS_ALLOW) {
 		refuse(r, d);
 		return;

@@ -60,8 +60,8 @@ const Route routes[] = {
 	POST("/admin/milestones/:id/delete", handle_milestone_delete, ADMIN, "delete a key date"),
 	GET("/admin/calls", handle_admin_calls, ADMIN, "calls for proposals and the new call form"),
 	POST("/admin/calls", handle_admin_call_create, ADMIN, "open a call for proposals"),
-	/* proposals.c */
 	GET("/calls", handle_calls, MEMBER, "calls for facilitator proposals"),
+	/* proposals.c */
 	GET("/calls/:id", handle_call, MEMBER, "a call, its proposal form and my proposals"),
 	POST("/calls/:id/proposals", handle_proposal_create, MEMBER, "submit a proposal"),
 	GET("/proposals/:id", handle_proposal, MEMBER, "a proposal (its proposer or staff)"),

@@ -126,7 +126,8 @@ void handle_signup(Req *r)
 	const char *back = arena_printf(r->arena, "/communities/%s", c->slug);
 	char today[11];
 	today_iso(today);
-	if (*c->commitment && !req_form(r, "commitment")) {
+	const char *accepted = req_form(r, "commitment");
+	if (*c->commitment && (!accepted || strcmp(accepted, "yes") != 0)) {
 		resp_error(r, 422, "To sign up, tick the box to accept the commitment, then press "
 				   "Sign up again.");
 		return;

@@ -1,7 +1,8 @@
 /* The program year and its timeline: admins create years and their key dates (milestones:
  * facilitator call opens, proposals due, sign-up opens, kick-off, deep-dive...), members see
- * the timeline with what is done, what is today and what comes next. Also the admin's page
- * to open a facilitator call for proposals (the calls themselves are shown in proposals.c). */
+ * the timeline with what is done, what is today and what comes next. Also the year's calls
+ * for facilitator proposals: the list members see and the admin's page to open one. A call's
+ * own page, its proposals and their review are in proposals.c. */
 #include <string.h>
 #include <time.h>
 
@@ -164,11 +165,12 @@ static void year_page(Req *r, const Year *y, const MilestoneForm *f)
 			cls = "upcoming", label = "Coming up";
 		if (n++ == 0)
 			html_raw(o, "<ol class=\"timeline\">\n");
-		html(o, "<li class=\"milestone milestone-%s\"%s>\n<p class=\"milestone-status\">%s</p>\n"
-			"<h3 class=\"milestone-title\">%s</h3>\n"
+		html(o, "<li class=\"milestone milestone-%s\"", cls);
+		if (cmp == 0)
+			html_raw(o, " aria-current=\"date\"");
+		html(o, ">\n<p class=\"milestone-status\">%s</p>\n<h3 class=\"milestone-title\">%s</h3>\n"
 			"<p class=\"milestone-when\"><time datetime=\"%s\">%s</time>",
-		     cls, cmp == 0 ? " aria-current=\"date\"" : "", label, title, on,
-		     format_day(r, on));
+		     label, title, on, format_day(r, on));
 		if (*time_note)
 			html(o, ", %s", time_note);
 		html_raw(o, "</p>\n");
@@ -188,6 +190,7 @@ static void year_page(Req *r, const Year *y, const MilestoneForm *f)
 		html_raw(o, "<p>No key dates yet.</p>\n");
 	html_raw(o, "</section>\n");
 	year_calls(r, y, today);
+	html_raw(o, "<p><a href=\"/calls\">Every call for facilitator proposals</a></p>\n");
 	if (admin)
 		milestone_form(r, y, f);
 	other_years(r, y);
@@ -394,8 +397,10 @@ static int year_select(Req *r, const char *value, const char *error)
 	int n = 0;
 	while (db_step(st) == SQLITE_ROW) {
 		const char *id = db_col_text(st, 0);
-		html(o, "<option value=\"%s\"%s>%s</option>", id,
-		     value && !strcmp(value, id) ? " selected" : "", db_col_text(st, 1));
+		if (value && !strcmp(value, id))
+			html(o, "<option value=\"%s\" selected>%s</option>", id, db_col_text(st, 1));
+		else
+			html(o, "<option value=\"%s\">%s</option>", id, db_col_text(st, 1));
 		n++;
 	}
 	html_raw(o, "</select></div>\n");
@@ -508,4 +513,44 @@ void handle_admin_call_create(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "/calls/%lld?notice=call-opened",
 				      (long long)db_last_id(r->db)));
+}
+
+void handle_calls(Req *r)
+{
+	char today[11];
+	today_iso(today);
+	Buf *o = &r->out;
+	page_begin(r, "Calls for facilitator proposals");
+	html_raw(o, "<h1>Calls for facilitator proposals</h1>\n<p class=\"lead\">Lead a Community "
+		    "of Practice: answer a call with a proposal before its due date.</p>\n");
+	if (r->user->is_admin)
+		html_raw(o, "<p><a class=\"button secondary\" href=\"/admin/calls\">Open a call</a>"
+			    "</p>\n");
+	/* Open calls first, soonest due first; then closed ones, latest first. */
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT c.id, c.title, y.name, c.due_on, c.stipend "
+					     "FROM calls c JOIN program_years y ON y.id = c.year_id "
+					     "ORDER BY c.due_on < :today, CASE WHEN c.due_on >= "
+					     ":today THEN c.due_on END, c.due_on DESC, c.id DESC");
+	db_bind_text(st, ":today", today);
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		const char *due = db_col_text(st, 3), *stipend = db_col_text(st, 4);
+		if (n++ == 0)
+			html_raw(o, "<ul class=\"call-list\">\n");
+		html(o, "<li><h2><a href=\"/calls/%lld\">%s</a></h2>\n<p class=\"meta\">Program year "
+			"%s. ",
+		     (long long)db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+		if (strcmp(today, due) <= 0)
+			html(o, "<strong>Open:</strong> proposals due by %s.", format_day(r, due));
+		else
+			html(o, "Closed on %s.", format_day(r, due));
+		if (*stipend)
+			html(o, " Stipend: %s.", stipend);
+		html_raw(o, "</p></li>\n");
+	}
+	if (n)
+		html_raw(o, "</ul>\n");
+	else
+		html_raw(o, "<p>There are no calls for proposals yet.</p>\n");
+	page_end(r);
 }

@@ -110,7 +110,7 @@ static void load_routes(void)
 static bool access_known(const char *a)
 {
 	return !strcmp(a, "public") || !strcmp(a, "signed-in") || !strcmp(a, "member") ||
-	       !strcmp(a, "admin") || !strcmp(a, "facilitator");
+	       !strcmp(a, "admin") || !strcmp(a, "facilitator") || !strcmp(a, "participant");
 }
 
 /* What the gate answers persona p for a route with access a: NULL when it lets them through,
@@ -136,6 +136,8 @@ static const char *gate_answer(const RouteRow *rt, Persona p, char *buf, size_t 
 		return NULL;
 	if (!strcmp(a, "facilitator"))
 		return p == ADMIN || p == FACILITATOR ? NULL : "403";
+	if (!strcmp(a, "participant"))
+		return p == ADMIN || p == FACILITATOR || p == PARTICIPANT ? NULL : "403";
 	return p == ADMIN ? NULL : "403";
 }
 
