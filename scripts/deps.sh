@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev \
-libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev"
+libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev tzdata"
 
 missing=""
 for p in $PACKAGES; do

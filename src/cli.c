@@ -104,8 +104,8 @@ char *cli_password(bool from_stdin, bool *generated)
 static const char serve_usage[] =
 	"usage: practica serve [--db FILE] [--listen ADDR:PORT] [--threads N] [--config FILE]\n"
 	"                      [--access-log FILE|-|off] [--port-file FILE] [--trust-proxy]\n"
-	"                      [--secure-cookies] [--max-body BYTES] [--timeout SECONDS]\n"
-	"                      [--site-name NAME]\n"
+	"                      [--secure-cookies] [--max-body BYTES] [--max-upload BYTES]\n"
+	"                      [--timeout SECONDS] [--site-name NAME] [--timezone ZONE]\n"
 	"Serves the knowledge center. Defaults: --db practica.db --listen 127.0.0.1:8080,\n"
 	"one thread per core. A config file holds the same settings as `key = value` lines;\n"
 	"flags override it. SIGINT or SIGTERM stops after requests in flight finish.\n";
@@ -114,9 +114,10 @@ int cmd_serve(int argc, char **argv)
 {
 	if (wants_help(argc, argv))
 		return fputs(serve_usage, stdout), 0;
-	static const char *const keys[] = {"db",         "listen",    "threads",     "access-log",
-					   "port-file",  "max-body",  "timeout",     "site-name",
-					   "trust-proxy", "secure-cookies"};
+	static const char *const keys[] = {"db",          "listen",        "threads",
+					   "access-log",  "port-file",     "max-body",
+					   "max-upload",  "timeout",       "site-name",
+					   "timezone",    "trust-proxy",   "secure-cookies"};
 	enum { NKEYS = sizeof keys / sizeof *keys };
 	const char *values[NKEYS] = {0}, *config_file = NULL;
 	Flag flags[NKEYS + 2];
@@ -137,6 +138,8 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (!config_apply_timezone())
+		return 2;
 	Db *db = cli_open_db(false);
 	if (!db)
 		return 1;

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 
@@ -22,6 +24,8 @@ Config config = {
 	.access_log = "-",
 	.port_file = NULL,
 	.site_name = "Practica",
+	.timezone = "America/New_York",
+	.max_upload = 25 * 1024 * 1024,
 };
 
 /* Strings set from files and flags live as long as the process: one arena holds them all, so
@@ -122,6 +126,20 @@ bool config_set(const char *key, const char *value, const char **why)
 		config.access_log = keep(value);
 	} else if (!strcmp(key, "port-file")) {
 		config.port_file = keep(value);
+	} else if (!strcmp(key, "timezone")) {
+		bool ok = *value && strlen(value) < 64 && value[0] != '/' && !strstr(value, "..");
+		for (const char *p = value; ok && *p; p++)
+			ok = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			     (*p >= '0' && *p <= '9') || strchr("/_+-", *p);
+		if (ok)
+			config.timezone = keep(value);
+		else
+			*why = "timezone must be a zone name like America/New_York";
+	} else if (!strcmp(key, "max-upload")) {
+		if (parse_long(value, 1024, 1L << 31, &n))
+			config.max_upload = (size_t)n;
+		else
+			*why = "max-upload must be a byte count from 1024 to 2147483648";
 	} else if (!strcmp(key, "site-name")) {
 		config.site_name = keep(value);
 	} else {
@@ -168,4 +186,18 @@ bool config_load_file(const char *path)
 	}
 	fclose(f);
 	return ok;
+}
+
+bool config_apply_timezone(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", config.timezone);
+	if (strcmp(config.timezone, "UTC") != 0 && access(path, R_OK) != 0) {
+		fprintf(stderr, "practica: unknown time zone %s (no %s; install tzdata?)\n",
+			config.timezone, path);
+		return false;
+	}
+	setenv("TZ", config.timezone, 1);
+	tzset();
+	return true;
 }

@@ -19,9 +19,15 @@ typedef struct {
 	const char *access_log;  /* file, "-" for stderr, "off" for none */
 	const char *port_file;   /* where serve writes the port it listens on */
 	const char *site_name;   /* shown in the header and titles */
+	const char *timezone;    /* the association's time zone, e.g. "America/New_York" */
+	size_t max_upload;       /* bytes in an upload (multipart) body before 413 */
 } Config;
 
 extern Config config;
+
+/* Makes config.timezone the process's local time zone (TZ), before any thread starts, so
+ * localtime_r() and mktime() work in it. False when the zone is unknown. */
+bool config_apply_timezone(void);
 
 /* Reads `key = value` lines (# comments) into config. Returns false and prints
  * "FILE:LINE: why" on an unknown key or bad value. */

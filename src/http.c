@@ -25,6 +25,8 @@
 struct ReqState {
 	struct MHD_PostProcessor *post;
 	size_t received;
+	size_t limit;     /* config.max_body, or config.max_upload on upload routes */
+	Upload *last_upload;
 	bool urlencoded;  /* the body is application/x-www-form-urlencoded */
 	int escape_state; /* percent-escape check across chunks: 0, or hex digits still due */
 	int field_cap;
@@ -86,6 +88,14 @@ const char *req_form_or(Req *r, const char *name, const char *fallback)
 {
 	const char *v = req_form(r, name);
 	return v ? v : fallback;
+}
+
+const Upload *req_upload(Req *r, const char *name)
+{
+	for (Upload *u = r->uploads; u; u = u->next)
+		if (!strcmp(u->field, name))
+			return u;
+	return NULL;
 }
 
 const char *req_header(Req *r, const char *name)
@@ -272,6 +282,42 @@ static void refuse_body(Req *r, int status, const char *message)
 	}
 }
 
+/* A chunk of a file part: appended to its temporary file. */
+static enum MHD_Result on_file_part(Req *r, const char *key, const char *filename,
+				    const char *content_type, const char *data, uint64_t off,
+				    size_t size)
+{
+	struct ReqState *st = r->state;
+	if (st->limit != config.max_upload) {
+		refuse_body(r, 400, "This form does not take files.");
+		return MHD_NO;
+	}
+	Upload *u = st->last_upload;
+	if (off == 0 || !u || strcmp(u->field, key) != 0) {
+		u = arena_alloc(r->arena, sizeof *u);
+		u->field = arena_strdup(r->arena, key);
+		u->filename = arena_strdup(r->arena, filename);
+		u->content_type = arena_strdup(r->arena, content_type ? content_type : "");
+		u->tmp = tmpfile();
+		if (!u->tmp) {
+			refuse_body(r, 503, "The upload could not be stored just now. Please try again.");
+			return MHD_NO;
+		}
+		/* Appended at the tail, so the list keeps the form's order. */
+		Upload **tail = &r->uploads;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = u;
+		st->last_upload = u;
+	}
+	if (size && fwrite(data, 1, size, u->tmp) != size) {
+		refuse_body(r, 503, "The upload could not be stored just now. Please try again.");
+		return MHD_NO;
+	}
+	u->size += (int64_t)size;
+	return MHD_YES;
+}
+
 static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				     const char *filename, const char *content_type,
 				     const char *transfer_encoding, const char *data, uint64_t off,
@@ -281,6 +327,8 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 	struct ReqState *st = r->state;
 	if (!data)
 		size = 0;
+	if (filename)
+		return on_file_part(r, key, filename, content_type, data, off, size);
 	if (off == 0 || r->nform == 0 || strcmp(r->form[r->nform - 1].name, key) != 0) {
 		if (r->nform >= config.max_fields) {
 			refuse_body(r, 400, "The form has too many fields.");
@@ -390,9 +438,14 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *ur
 
 	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
 		return MHD_YES; /* answered with 405 by dispatch() on the next call */
+	r->state->limit = config.max_body;
 	if (!strcmp(method, "POST")) {
+		const Route *rt = NULL;
+		if (route_match(route_table, method, url, r->arena, &rt, NULL, NULL) == MATCH_OK &&
+		    rt->upload)
+			r->state->limit = config.max_upload;
 		const char *length = req_header(r, "Content-Length");
-		if (length && strtoull(length, NULL, 10) > config.max_body)
+		if (length && strtoull(length, NULL, 10) > r->state->limit)
 			return answer_now(r, 413,
 					  "What you sent is too large. Shorten it and try again.");
 		const char *ct = req_header(r, "Content-Type");
@@ -422,13 +475,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		size_t n = *upload_data_size;
 		*upload_data_size = 0;
 		r->state->received += n;
-		if (r->state->received > config.max_body) {
+		if (r->state->received > r->state->limit) {
 			/* libmicrohttpd sends nothing queued mid-upload until the body ends, so
 			 * read and drop the rest and answer 413 then; a client that streams on
 			 * far past the limit is cut off without an answer. */
 			r->body_status = 413; /* outranks a parse error seen on the way */
 			r->body_error = "What you sent is too large. Shorten it and try again.";
-			return r->state->received > 4 * config.max_body ? MHD_NO : MHD_YES;
+			return r->state->received > 4 * r->state->limit ? MHD_NO : MHD_YES;
 		}
 		if (r->state->post && !r->body_status) {
 			if (r->state->urlencoded && !escapes_valid(r->state, upload_data, n))
@@ -476,6 +529,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (r->state->post)
 		MHD_destroy_post_processor(r->state->post);
+	for (Upload *u = r->uploads; u; u = u->next)
+		if (u->tmp)
+			fclose(u->tmp);
 	buf_free(&r->out);
 	arena_free(r->arena);
 	free(r);

@@ -4,6 +4,7 @@
 #define PRACTICA_HTTP_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -35,6 +36,7 @@ typedef struct {
 	Handler handler;
 	Access access;
 	const char *summary; /* one line for `practica routes` */
+	bool upload;         /* takes multipart file uploads up to config.max_upload */
 } Route;
 
 typedef struct {
@@ -52,6 +54,17 @@ typedef struct {
 	const char *name, *value;
 } Field;
 
+/* A file sent in a multipart form: streamed to a temporary file while the request arrives,
+ * never held whole in memory. The temporary file is closed when the request completes. */
+typedef struct Upload {
+	struct Upload *next;
+	const char *field;        /* the form field's name */
+	const char *filename;     /* as the browser sent it (may be empty) */
+	const char *content_type; /* as the browser claimed it (not trusted) */
+	FILE *tmp;                /* the bytes, from offset 0 */
+	int64_t size;
+} Upload;
+
 typedef struct Header {
 	struct Header *next;
 	const char *name, *value;
@@ -67,6 +80,7 @@ struct Req {
 	int nparams;
 	Field *form;   /* decoded, UTF-8-checked form fields (POST) */
 	int nform;
+	Upload *uploads; /* file parts of a multipart body (upload routes only) */
 	User *user;    /* NULL when nobody is signed in */
 	const uint8_t *session_hash; /* 32 bytes when signed in */
 	const char *client_address;
@@ -91,6 +105,8 @@ const char *req_query(Req *r, const char *name);
 /* Form value or NULL; req_form_or() gives fallback instead of NULL. */
 const char *req_form(Req *r, const char *name);
 const char *req_form_or(Req *r, const char *name, const char *fallback);
+/* The file sent in form field name, or NULL. */
+const Upload *req_upload(Req *r, const char *name);
 /* Request header or cookie value, or NULL. */
 const char *req_header(Req *r, const char *name);
 const char *req_cookie(Req *r, const char *name);

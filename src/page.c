@@ -209,3 +209,28 @@ const char *format_day(Req *r, const char *iso)
 	strftime(s, sizeof s, "%A, %B %-d, %Y", &tm);
 	return arena_strdup(r->arena, s);
 }
+
+const char *format_time(Req *r, int64_t when)
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	localtime_r(&t, &tm);
+	char s[32];
+	strftime(s, sizeof s, "%-I:%M %p", &tm);
+	return arena_strdup(r->arena, s);
+}
+
+const char *format_when(Req *r, int64_t starts, int64_t ends)
+{
+	time_t a = (time_t)starts, b = (time_t)ends;
+	struct tm ta, tb;
+	localtime_r(&a, &ta);
+	localtime_r(&b, &tb);
+	char day[64], zone[16], endday[64] = "";
+	strftime(day, sizeof day, "%A, %B %-d, %Y", &ta);
+	strftime(zone, sizeof zone, "%Z", &tb);
+	if (ta.tm_yday != tb.tm_yday || ta.tm_year != tb.tm_year)
+		strftime(endday, sizeof endday, "%A, %B %-d, ", &tb);
+	return arena_printf(r->arena, "%s, %s - %s%s %s", day, format_time(r, starts), endday,
+			    format_time(r, ends), zone);
+}

@@ -32,5 +32,10 @@ void form_error_summary(Req *r, int count);
 const char *format_date(Req *r, int64_t when);
 /* "Thursday, January 30, 2020" for a YYYY-MM-DD date; the input itself if it is not one. */
 const char *format_day(Req *r, const char *iso);
+/* Times are shown in the association's time zone (config_apply_timezone):
+ * format_time "3:00 PM"; format_when "Tuesday, October 14, 2026, 3:00 PM - 4:30 PM EDT"
+ * (the end's date too when it is another day). */
+const char *format_time(Req *r, int64_t when);
+const char *format_when(Req *r, int64_t starts, int64_t ends);
 
 #endif

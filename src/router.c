@@ -167,8 +167,9 @@ void routes_print(const Route *table, FILE *out)
 {
 	fprintf(out, "%-5s %-34s %-10s %s\n", "METHOD", "PATH", "ACCESS", "WHAT");
 	for (const Route *rt = table; rt->pattern; rt++)
-		fprintf(out, "%-5s %-34s %-10s %s\n", rt->method, rt->pattern,
-			access_names[rt->access < ACCESS__COUNT ? rt->access : 0], rt->summary);
+		fprintf(out, "%-5s %-34s %-10s %s%s\n", rt->method, rt->pattern,
+			access_names[rt->access < ACCESS__COUNT ? rt->access : 0], rt->summary,
+			rt->upload ? " (upload)" : "");
 }
 
 /* The Allow header for a path that exists under other methods. */

@@ -6,6 +6,8 @@
 
 #define GET(path, fn, who, what) {"GET", path, fn, ACCESS_##who, what}
 #define POST(path, fn, who, what) {"POST", path, fn, ACCESS_##who, what}
+/* A POST that takes files: multipart bodies up to config.max_upload. */
+#define UPLOAD(path, fn, who, what) {"POST", path, fn, ACCESS_##who, what, true}
 
 const Route routes[] = {
 	/* home.c */

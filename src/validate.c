@@ -147,6 +147,36 @@ void today_iso(char out[11])
 {
 	time_t t = time(NULL);
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+const char *check_clock(const char *s)
+{
+	static const char bad[] = "Enter a time like 15:30 (24-hour clock).";
+	if (!s || strlen(s) != 5 || s[2] != ':' || !isdigit((unsigned char)s[0]) ||
+	    !isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return bad;
+	if (atoi(s) > 23 || atoi(s + 3) > 59)
+		return bad;
+	return NULL;
+}
+
+bool local_time(const char *date, const char *clock, int64_t *out)
+{
+	if (check_date(date) || check_clock(clock))
+		return false;
+	struct tm tm = {0};
+	tm.tm_year = atoi(date) - 1900;
+	tm.tm_mon = atoi(date + 5) - 1;
+	tm.tm_mday = atoi(date + 8);
+	tm.tm_hour = atoi(clock);
+	tm.tm_min = atoi(clock + 3);
+	tm.tm_isdst = -1; /* let the zone's rules decide */
+	time_t t = mktime(&tm);
+	if (t == (time_t)-1)
+		return false;
+	*out = (int64_t)t;
+	return true;
 }

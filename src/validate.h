@@ -17,8 +17,13 @@ const char *check_password(const char *password);
 const char *check_school_name(const char *name);
 /* A real calendar date written YYYY-MM-DD. */
 const char *check_date(const char *s);
-/* Today's date (UTC) as YYYY-MM-DD into out[11]. */
+/* Today's date in the association's time zone as YYYY-MM-DD into out[11]. */
 void today_iso(char out[11]);
+/* A clock time written HH:MM (24-hour). */
+const char *check_clock(const char *s);
+/* The Unix time of a YYYY-MM-DD date and HH:MM clock time in the association's time zone.
+ * False when either is malformed. */
+bool local_time(const char *date, const char *clock, int64_t *out);
 /* True when s is one of the NULL-terminated choices. */
 bool one_of(const char *s, const char *const *choices);
 /* Parses a positive decimal id; 0 when s is not one. */
