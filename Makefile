@@ -6,7 +6,7 @@
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
-PKGS     := libmicrohttpd sqlite3 libsodium libcmark
+PKGS     := libmicrohttpd sqlite3 libsodium libcmark libical libqrencode
 TESTPKGS := libcurl
 
 CC       ?= cc
