@@ -436,9 +436,9 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *ur
 		r->https = proto && !strcasecmp(proto, "https");
 	}
 
+	r->state->limit = config.max_body;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
 		return MHD_YES; /* answered with 405 by dispatch() on the next call */
-	r->state->limit = config.max_body;
 	if (!strcmp(method, "POST")) {
 		const Route *rt = NULL;
 		if (route_match(route_table, method, url, r->arena, &rt, NULL, NULL) == MATCH_OK &&

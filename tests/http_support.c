@@ -294,6 +294,9 @@ int64_t add_user(const Server *s, const char *email, const char *name, const cha
 bool server_init(Server *s)
 {
 	memset(s, 0, sizeof *s);
+	/* The tests' own clock reads (localtime_r) agree with the server's time zone. */
+	setenv("TZ", SERVER_TZ, 1);
+	tzset();
 	const char *tmp = getenv("TMPDIR");
 	snprintf(s->dir, sizeof s->dir, "%s/practica-http-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(s->dir)) {
@@ -346,7 +349,7 @@ bool server_start(Server *s)
 			dup2(devnull, 0);
 		const char *bin = practica_bin();
 		execl(bin, bin, "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--port-file",
-		      s->port_file, "--access-log", "off", (char *)NULL);
+		      s->port_file, "--access-log", "off", "--timezone", SERVER_TZ, (char *)NULL);
 		fprintf(stderr, "cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}

@@ -25,6 +25,9 @@
 #define ADMIN_EMAIL "admin@practica.test"
 #define ADMIN_NAME "Ada Admin"
 #define ADMIN_PASSWORD "admin-password-1"
+/* The server's time zone in every test; server_init() sets the test process's TZ to it, so
+ * localtime_r() in a test gives the server's dates and clock times. */
+#define SERVER_TZ "America/New_York"
 #define SQL_NO_ROW INT64_MIN /* sql_int() when the query gave no row or failed */
 
 /* ---- the server ---- */
