@@ -329,32 +329,6 @@ typedef struct {
 	int errors;
 } CommunityForm;
 
-static void text_area(Req *r, const char *name, const char *label, const char *value,
-		      const char *hint)
-{
-	html(&r->out, "<div class=\"field\"><label for=\"f-%s\">%s</label>\n", name, label);
-	if (hint)
-		html(&r->out, "<p class=\"hint\" id=\"f-%s-hint\">%s</p>\n", name, hint);
-	html(&r->out, "<textarea id=\"f-%s\" name=\"%s\" rows=\"8\">%s</textarea></div>\n", name,
-	     name, value);
-}
-
-static void select_field(Req *r, const char *name, const char *label, const char *const *choices,
-			 const char *value, const char *error)
-{
-	html(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n",
-	     error ? " has-error" : "", name, label);
-	if (error)
-		html(&r->out, "<p class=\"field-error\">%s</p>\n", error);
-	html(&r->out, "<select id=\"f-%s\" name=\"%s\">", name, name);
-	for (int i = 0; choices[i]; i++)
-		if (value && !strcmp(value, choices[i]))
-			html(&r->out, "<option selected>%s</option>", choices[i]);
-		else
-			html(&r->out, "<option>%s</option>", choices[i]);
-	html_raw(&r->out, "</select></div>\n");
-}
-
 static void year_field(Req *r, const CommunityForm *f)
 {
 	html(&r->out, "<div class=\"field%s\"><label for=\"f-year\">Program year</label>\n",
@@ -383,20 +357,20 @@ static void community_form(Req *r, const char *action, const CommunityForm *f, b
 		form_input(r, "name", "Name", "text", f->name, f->e_name, "off");
 		form_input(r, "slug", "Short name for its address (letters, digits, dashes)", "text",
 			   f->slug, f->e_slug, "off");
-		select_field(r, "kind", "Kind", kinds, f->kind, f->e_kind);
-		select_field(r, "status", "Status", statuses, f->status, f->e_status);
+		form_select(r, "kind", "Kind", kinds, f->kind, f->e_kind);
+		form_select(r, "status", "Status", statuses, f->status, f->e_status);
 		year_field(r, f);
 	}
 	form_input(r, "audience", "Who it is for (job-alike role)", "text", f->audience,
 		   f->e_audience, "off");
-	text_area(r, "description", "Description", f->description,
+	form_textarea(r, "description", "Description", f->description, NULL,
 		  "Markdown: **bold**, *italic*, lists with -, links as [text](https://...).");
 	form_input(r, "seats", "Seat limit (empty for no limit)", "text", f->seats, f->e_seats,
 		   "off");
 	form_input(r, "opens", "Sign-up opens (YYYY-MM-DD)", "date", f->opens, f->e_opens, "off");
 	form_input(r, "soft", "Please sign up by (soft deadline)", "date", f->soft, f->e_soft, "off");
 	form_input(r, "closes", "Sign-up closes (last day)", "date", f->closes, f->e_closes, "off");
-	text_area(r, "commitment", "Commitment participants accept", f->commitment,
+	form_textarea(r, "commitment", "Commitment participants accept", f->commitment, NULL,
 		  "e.g. Join all meetings and contribute to the final product.");
 	html_raw(&r->out, "<button type=\"submit\">Save</button>\n");
 	form_end(r);
@@ -516,7 +490,7 @@ static void edit_page(Req *r, const Community *c, const CommunityForm *f)
 		form_input(r, "guest_name", "or guest's name", "text", NULL, NULL, "off");
 		form_input(r, "guest_org", "Guest's organization", "text", NULL, NULL, "off");
 		static const char *const roles[] = {"facilitator", "co-facilitator", NULL};
-		select_field(r, "role", "Role", roles, "facilitator", NULL);
+		form_select(r, "role", "Role", roles, "facilitator", NULL);
 		html_raw(&r->out, "<button type=\"submit\">Add facilitator</button>\n");
 		form_end(r);
 	}

@@ -168,6 +168,44 @@ void form_input(Req *r, const char *name, const char *label, const char *type, c
 	html_raw(o, ">\n</div>\n");
 }
 
+void form_textarea(Req *r, const char *name, const char *label, const char *value,
+		   const char *error, const char *hint)
+{
+	Buf *o = &r->out;
+	html(o, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", error ? " has-error" : "",
+	     name, label);
+	if (hint)
+		html(o, "<p class=\"hint\" id=\"f-%s-hint\">%s</p>\n", name, hint);
+	if (error)
+		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
+	html(o, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
+	if (hint)
+		html(o, " aria-describedby=\"f-%s-hint\"", name);
+	if (error)
+		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
+	html(o, ">%s</textarea></div>\n", value ? value : "");
+}
+
+void form_select(Req *r, const char *name, const char *label, const char *const *choices,
+		 const char *value, const char *error)
+{
+	Buf *o = &r->out;
+	html(o, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", error ? " has-error" : "",
+	     name, label);
+	if (error)
+		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
+	html(o, "<select id=\"f-%s\" name=\"%s\"", name, name);
+	if (error)
+		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
+	html_raw(o, ">");
+	for (int i = 0; choices[i]; i++)
+		if (value && !strcmp(value, choices[i]))
+			html(o, "<option selected>%s</option>", choices[i]);
+		else
+			html(o, "<option>%s</option>", choices[i]);
+	html_raw(o, "</select></div>\n");
+}
+
 void button_form(Req *r, const char *action, const char *label, const char *css_class)
 {
 	html(&r->out,

@@ -23,6 +23,12 @@ void form_end(Req *r);
  * marks the field invalid for assistive technology. autocomplete may be NULL. */
 void form_input(Req *r, const char *name, const char *label, const char *type, const char *value,
 		const char *error, const char *autocomplete);
+/* A labelled <textarea>; hint (or NULL) is shown above it and described-by. */
+void form_textarea(Req *r, const char *name, const char *label, const char *value,
+		   const char *error, const char *hint);
+/* A labelled <select> of the NULL-terminated choices (value and text alike). */
+void form_select(Req *r, const char *name, const char *label, const char *const *choices,
+		 const char *value, const char *error);
 /* A one-button form, e.g. "Approve". css_class may be NULL. */
 void button_form(Req *r, const char *action, const char *label, const char *css_class);
 /* A summary of errors at the top of a form, linking to each field. */

@@ -71,33 +71,6 @@ static const char *status_label(const char *status)
 					     : "Submitted, awaiting a decision";
 }
 
-static void textarea_field(Req *r, const char *name, const char *label, const char *value,
-			   const char *error, const char *hint)
-{
-	Buf *o = &r->out;
-	html(o, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", error ? " has-error" : "",
-	     name, label);
-	if (hint)
-		html(o, "<p class=\"hint\" id=\"f-%s-hint\">%s</p>\n", name, hint);
-	if (error)
-		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
-	html(o, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
-	if (hint)
-		html(o, " aria-describedby=\"f-%s-hint\"", name);
-	if (error)
-		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
-	html(o, ">%s</textarea></div>\n", value ? value : "");
-}
-
-static const char *check_text(Req *r, const char *s, bool required, size_t max)
-{
-	if (required && !*s)
-		return "This cannot be empty.";
-	if (strlen(s) > max)
-		return arena_printf(r->arena, "This is too long: enter at most %zu characters.", max);
-	return NULL;
-}
-
 /* ---- the proposal form ---- */
 
 typedef struct {
@@ -114,12 +87,12 @@ static void read_proposal_form(Req *r, ProposalForm *f)
 	f->objectives = trimmed(r->arena, req_form(r, "objectives"));
 	f->format = trimmed(r->arena, req_form(r, "format"));
 	f->final_product = trimmed(r->arena, req_form(r, "final_product"));
-	f->e_title = check_text(r, f->title, true, 150);
-	f->e_summary = check_text(r, f->summary, true, 10000);
-	f->e_audience = check_text(r, f->audience, false, 150);
-	f->e_objectives = check_text(r, f->objectives, false, 10000);
-	f->e_format = check_text(r, f->format, false, 10000);
-	f->e_final_product = check_text(r, f->final_product, false, 10000);
+	f->e_title = check_text(r->arena, f->title, true, 150);
+	f->e_summary = check_text(r->arena, f->summary, true, 10000);
+	f->e_audience = check_text(r->arena, f->audience, false, 150);
+	f->e_objectives = check_text(r->arena, f->objectives, false, 10000);
+	f->e_format = check_text(r->arena, f->format, false, 10000);
+	f->e_final_product = check_text(r->arena, f->final_product, false, 10000);
 	f->errors = !!f->e_title + !!f->e_summary + !!f->e_audience + !!f->e_objectives +
 		    !!f->e_format + !!f->e_final_product;
 }
@@ -131,13 +104,13 @@ static void proposal_form(Req *r, const char *action, const ProposalForm *f, con
 	form_begin(r, action);
 	form_input(r, "title", "Title of your Community of Practice", "text", f->title, f->e_title,
 		   "off");
-	textarea_field(r, "summary", "Summary", f->summary, f->e_summary, md);
+	form_textarea(r, "summary", "Summary", f->summary, f->e_summary, md);
 	form_input(r, "audience", "Who it is for (job-alike role, e.g. School Nurses)", "text",
 		   f->audience, f->e_audience, "off");
-	textarea_field(r, "objectives", "Objectives", f->objectives, f->e_objectives, md);
-	textarea_field(r, "format", "Format and proposed schedule", f->format, f->e_format,
+	form_textarea(r, "objectives", "Objectives", f->objectives, f->e_objectives, md);
+	form_textarea(r, "format", "Format and proposed schedule", f->format, f->e_format,
 		       "e.g. monthly virtual sessions in the fall, an in-person session in January.");
-	textarea_field(r, "final_product", "Planned final product", f->final_product,
+	form_textarea(r, "final_product", "Planned final product", f->final_product,
 		       f->e_final_product, "e.g. a toolkit, lessons learned, best practices.");
 	html(&r->out, "<button type=\"submit\">%s</button>\n", button);
 	form_end(r);
@@ -366,7 +339,7 @@ static void review(Req *r, const Proposal *p, const ReviewForm *rf)
 	if (n)
 		html_raw(o, "</ul>\n");
 	form_begin(r, arena_printf(r->arena, "%s/comments", base));
-	textarea_field(r, "comment", "Add a review comment", rf->comment, rf->e_comment, NULL);
+	form_textarea(r, "comment", "Add a review comment", rf->comment, rf->e_comment, NULL);
 	html_raw(o, "<button type=\"submit\" class=\"secondary\">Add comment</button>\n");
 	form_end(r);
 	if (strcmp(p->status, "submitted") != 0) {
@@ -391,7 +364,7 @@ static void review(Req *r, const Proposal *p, const ReviewForm *rf)
 		     choices[i][1]);
 	}
 	html_raw(o, "</fieldset>\n");
-	textarea_field(r, "message", "Message to the proposer", rf->message, rf->e_message,
+	form_textarea(r, "message", "Message to the proposer", rf->message, rf->e_message,
 		       "Shown to the proposer with the decision. Required when declining.");
 	html_raw(o, "<button type=\"submit\">Record the decision</button>\n");
 	form_end(r);
@@ -514,7 +487,7 @@ void handle_proposal_comment(Req *r)
 	if (!p)
 		return;
 	ReviewForm rf = {.comment = trimmed(r->arena, req_form(r, "comment"))};
-	rf.e_comment = check_text(r, rf.comment, true, 5000);
+	rf.e_comment = check_text(r->arena, rf.comment, true, 5000);
 	if (rf.e_comment) {
 		ProposalForm f = form_from(p);
 		r->status = 422;
@@ -644,7 +617,7 @@ void handle_proposal_decision(Req *r)
 		rf.e_decision = "Choose accept or decline.";
 	rf.e_message = !accept && !rf.e_decision && !*rf.message
 			       ? "Tell the proposer why their proposal was declined."
-			       : check_text(r, rf.message, false, 5000);
+			       : check_text(r->arena, rf.message, false, 5000);
 	if (rf.e_decision || rf.e_message) {
 		ProposalForm f = form_from(p);
 		r->status = 422;

@@ -41,28 +41,12 @@ typedef struct {
 	const char *e_name, *e_kind, *e_city, *e_status;
 } SchoolForm;
 
-static void choice_field(Req *r, const char *name, const char *label, const char *const *choices,
-			 const char *value, const char *error)
-{
-	html(&r->out, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n",
-	     error ? " has-error" : "", name, label);
-	if (error)
-		html(&r->out, "<p class=\"field-error\">%s</p>\n", error);
-	html(&r->out, "<select id=\"f-%s\" name=\"%s\">", name, name);
-	for (int i = 0; choices[i]; i++)
-		if (value && !strcmp(value, choices[i]))
-			html(&r->out, "<option selected>%s</option>", choices[i]);
-		else
-			html(&r->out, "<option>%s</option>", choices[i]);
-	html_raw(&r->out, "</select></div>\n");
-}
-
 static void school_fields(Req *r, const SchoolForm *f)
 {
 	form_input(r, "name", "Name", "text", f->name, f->e_name, "off");
-	choice_field(r, "kind", "Kind", school_kinds, f->kind, f->e_kind);
+	form_select(r, "kind", "Kind", school_kinds, f->kind, f->e_kind);
 	form_input(r, "city", "City", "text", f->city, f->e_city, "off");
-	choice_field(r, "status", "Membership", school_statuses, f->status, f->e_status);
+	form_select(r, "status", "Membership", school_statuses, f->status, f->e_status);
 }
 
 static int read_school_form(Req *r, SchoolForm *f)

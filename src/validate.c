@@ -180,3 +180,12 @@ bool local_time(const char *date, const char *clock, int64_t *out)
 	*out = (int64_t)t;
 	return true;
 }
+
+const char *check_text(Arena *arena, const char *s, bool required, size_t max)
+{
+	if (required && !*s)
+		return "This cannot be empty.";
+	if (strlen(s) > max)
+		return arena_printf(arena, "This is too long: enter at most %zu characters.", max);
+	return NULL;
+}

@@ -3,6 +3,7 @@
 #ifndef PRACTICA_VALIDATE_H
 #define PRACTICA_VALIDATE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arena.h"
@@ -24,6 +25,8 @@ const char *check_clock(const char *s);
 /* The Unix time of a YYYY-MM-DD date and HH:MM clock time in the association's time zone.
  * False when either is malformed. */
 bool local_time(const char *date, const char *clock, int64_t *out);
+/* A free-text field: required or not, at most max bytes. */
+const char *check_text(Arena *arena, const char *s, bool required, size_t max);
 /* True when s is one of the NULL-terminated choices. */
 bool one_of(const char *s, const char *const *choices);
 /* Parses a positive decimal id; 0 when s is not one. */

@@ -35,34 +35,6 @@ static Year *year_from_path(Req *r)
 	return y;
 }
 
-static void textarea_field(Req *r, const char *name, const char *label, const char *value,
-			   const char *error, const char *hint)
-{
-	Buf *o = &r->out;
-	html(o, "<div class=\"field%s\"><label for=\"f-%s\">%s</label>\n", error ? " has-error" : "",
-	     name, label);
-	if (hint)
-		html(o, "<p class=\"hint\" id=\"f-%s-hint\">%s</p>\n", name, hint);
-	if (error)
-		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
-	html(o, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
-	if (hint)
-		html(o, " aria-describedby=\"f-%s-hint\"", name);
-	if (error)
-		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
-	html(o, ">%s</textarea></div>\n", value ? value : "");
-}
-
-/* Checks a free-text field: required or not, and at most max bytes. */
-static const char *check_text(Req *r, const char *s, bool required, size_t max)
-{
-	if (required && !*s)
-		return "This cannot be empty.";
-	if (strlen(s) > max)
-		return arena_printf(r->arena, "This is too long: enter at most %zu characters.", max);
-	return NULL;
-}
-
 /* ---- the timeline ---- */
 
 typedef struct {
@@ -82,7 +54,7 @@ static void milestone_form(Req *r, const Year *y, const MilestoneForm *f)
 	form_input(r, "time_note", "Time (optional, e.g. 3:00 - 4:30 p.m. EST)", "text",
 		   f->time_note, f->e_time_note, "off");
 	form_input(r, "place", "Place (optional)", "text", f->place, f->e_place, "off");
-	textarea_field(r, "note", "Note (optional)", f->note, f->e_note,
+	form_textarea(r, "note", "Note (optional)", f->note, f->e_note,
 		       "e.g. Dates and timing vary for each participant group.");
 	html_raw(&r->out, "<button type=\"submit\">Add key date</button>\n");
 	form_end(r);
@@ -239,11 +211,11 @@ void handle_milestone_create(Req *r)
 		.place = trimmed(r->arena, req_form(r, "place")),
 		.note = trimmed(r->arena, req_form(r, "note")),
 	};
-	f.e_title = check_text(r, f.title, true, 200);
+	f.e_title = check_text(r->arena, f.title, true, 200);
 	f.e_on_date = check_date(f.on_date);
-	f.e_time_note = check_text(r, f.time_note, false, 200);
-	f.e_place = check_text(r, f.place, false, 200);
-	f.e_note = check_text(r, f.note, false, 2000);
+	f.e_time_note = check_text(r->arena, f.time_note, false, 200);
+	f.e_place = check_text(r->arena, f.place, false, 200);
+	f.e_note = check_text(r->arena, f.note, false, 2000);
 	f.errors = !!f.e_title + !!f.e_on_date + !!f.e_time_note + !!f.e_place + !!f.e_note;
 	if (f.errors) {
 		r->status = 422;
@@ -446,9 +418,9 @@ static void admin_calls_page(Req *r, const CallForm *f)
 			    "create one first</a>.</p>\n");
 	form_input(r, "title", "Title (e.g. Facilitator RFP 2020-2021)", "text", f->title,
 		   f->e_title, "off");
-	textarea_field(r, "description", "Description", f->description, f->e_description,
+	form_textarea(r, "description", "Description", f->description, f->e_description,
 		       "Markdown: **bold**, *italic*, lists with -, links as [text](https://...).");
-	textarea_field(r, "expectations", "What facilitators commit to", f->expectations,
+	form_textarea(r, "expectations", "What facilitators commit to", f->expectations,
 		       f->e_expectations,
 		       "Markdown, e.g. - July 9: attend the virtual orientation and training");
 	form_input(r, "stipend", "Stipend (e.g. $7,000)", "text", f->stipend, f->e_stipend, "off");
@@ -484,10 +456,10 @@ void handle_admin_call_create(Req *r)
 		sqlite3_reset(st);
 	}
 	f.e_year = year ? NULL : "Choose a program year.";
-	f.e_title = check_text(r, f.title, true, 200);
-	f.e_description = check_text(r, f.description, false, 20000);
-	f.e_expectations = check_text(r, f.expectations, false, 20000);
-	f.e_stipend = check_text(r, f.stipend, false, 100);
+	f.e_title = check_text(r->arena, f.title, true, 200);
+	f.e_description = check_text(r->arena, f.description, false, 20000);
+	f.e_expectations = check_text(r->arena, f.expectations, false, 20000);
+	f.e_stipend = check_text(r->arena, f.stipend, false, 100);
 	f.e_due_on = check_date(f.due_on);
 	f.errors = !!f.e_year + !!f.e_title + !!f.e_description + !!f.e_expectations +
 		   !!f.e_stipend + !!f.e_due_on;
