@@ -13,6 +13,7 @@
 #include "auth.h"
 #include "cli.h"
 #include "config.h"
+#include "demo.h"
 #include "db.h"
 #include "users.h"
 
@@ -172,7 +173,7 @@ static const struct {
 };
 
 static const char demo_usage[] =
-	"usage: practica demo --db FILE\n"
+	"usage: practica demo --db FILE [--timezone ZONE]\n"
 	"Creates FILE (which must not exist) filled with example schools, people, communities,\n"
 	"a program year and a facilitator call. Every demo account's password is " DEMO_PASSWORD
 	";\nthe administrator is " DEMO_ADMIN ".\n";
@@ -379,17 +380,24 @@ static bool fill(Db *db)
 	int64_t year = add_year(db, first, now, true);
 	int64_t next_year = year ? add_year(db, first + 1, now, false) : 0;
 	return next_year && add_communities(db, year, first, now) &&
-	       add_call(db, next_year, first, now);
+	       add_call(db, next_year, first, now) && demo_add_meetings(db, first, now);
 }
 
 int cmd_demo(int argc, char **argv)
 {
 	if (wants_help(argc, argv))
 		return fputs(demo_usage, stdout), 0;
-	const char *db_path = NULL;
-	Flag flags[] = {{"db", true, &db_path}, {0}};
+	const char *db_path = NULL, *zone = NULL;
+	Flag flags[] = {{"db", true, &db_path}, {"timezone", true, &zone}, {0}};
 	const char *pos[1];
 	if (parse_flags("demo", demo_usage, argc, argv, flags, pos, 0) < 0)
+		return 2;
+	const char *why;
+	if (zone && !config_set("timezone", zone, &why)) {
+		fprintf(stderr, "practica demo: --timezone: %s\n", why);
+		return 2;
+	}
+	if (!config_apply_timezone()) /* meeting times are the association's local times */
 		return 2;
 	if (!db_path) {
 		fputs("practica demo: --db FILE is required\n", stderr);

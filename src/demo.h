@@ -1,0 +1,12 @@
+/* Parts of `practica demo` kept in their own files. */
+#ifndef PRACTICA_DEMO_H
+#define PRACTICA_DEMO_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* Adds the demo's meetings for the program year starting in August of year first. */
+bool demo_add_meetings(Db *db, int first, int64_t now);
+
+#endif
