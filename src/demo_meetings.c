@@ -235,7 +235,7 @@ static bool add_material(Db *db, int64_t meeting, const char *title, const char 
 	return db_run(st);
 }
 
-/* Past meetings: everyone signed up went but one, a few answered RSVPs, and the facilitator
+/* Past meetings: the participants came, upcoming ones have RSVPs, and the facilitator
  * posted highlights and materials. */
 static bool add_history(Db *db, int64_t now)
 {
@@ -243,7 +243,16 @@ static bool add_history(Db *db, int64_t now)
 		db, "INSERT INTO attendance (meeting_id, user_id, method, marked_at) "
 		    "SELECT m.id, s.user_id, 'checklist', m.ends_at FROM meetings m "
 		    "JOIN memberships s ON s.community_id = m.community_id AND s.status = 'participant' "
-		    "WHERE m.ends_at < :now AND (s.id + m.id) % 4 != 0");
+		    "WHERE m.ends_at < :now");
+	db_bind_int(st, ":now", now);
+	if (!db_run(st))
+		return false;
+	/* The kick-off for all groups: the cohorts' participants came. */
+	st = db_prepare(db, "INSERT OR IGNORE INTO attendance (meeting_id, user_id, method, marked_at) "
+			    "SELECT m.id, s.user_id, 'code', m.starts_at + 600 FROM meetings m, "
+			    "memberships s JOIN communities c ON c.id = s.community_id "
+			    "WHERE m.community_id IS NULL AND m.ends_at < :now AND c.kind = 'cohort' "
+			    "AND s.status = 'participant'");
 	db_bind_int(st, ":now", now);
 	if (!db_run(st))
 		return false;
