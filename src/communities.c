@@ -11,6 +11,8 @@
 #include "handlers.h"
 #include "html.h"
 #include "markdown.h"
+#include "materials.h"
+#include "meetings.h"
 #include "page.h"
 #include "signup.h"
 #include "validate.h"
@@ -194,6 +196,9 @@ void handle_communities(Req *r)
 		html_raw(&r->out, ". ");
 		signup_state_text(r, c, today);
 		html_raw(&r->out, ".</p>\n");
+		const char *next = meeting_next_date(r, c->id);
+		if (next)
+			html(&r->out, "<p class=\"meta next-meeting\">Next meeting: %s</p>\n", next);
 		int64_t place = 0;
 		const char *mine = signup_status(r->db, c->id, r->user->id, &place);
 		if (mine && !strcmp(mine, "participant"))
@@ -314,6 +319,8 @@ void handle_community(Req *r)
 		html(&r->out, "<p><a class=\"button secondary\" href=\"/communities/%s/edit\">Edit "
 			      "this community</a></p>\n", c->slug);
 	markdown_html(&r->out, c->description);
+	meetings_upcoming_section(r, c->id, c->slug, manage);
+	materials_recent_section(r, c->id);
 	signup_box(r, c, today);
 	roster(r, c, manage);
 	page_end(r);

@@ -522,8 +522,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		struct tm tm;
 		gmtime_r(&t, &tm);
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		/* A calendar feed's path is its key: never written to the log. */
+		bool secret = r->route && !strcmp(r->route->pattern, "/feed/:asset");
 		fprintf(access_log, "%s %s %s %s %d %zu %lldus%s\n", when, r->client_address,
-			r->method, r->path, r->status, r->state->bytes_sent,
+			r->method, secret ? "/feed/(token hidden)" : r->path, r->status,
+			r->state->bytes_sent,
 			(long long)(now_us() - r->state->start_us),
 			toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
 	}

@@ -55,4 +55,19 @@ typedef void (*MeetingSection)(Req *r, const Meeting *m);
  * calendars should pick up. */
 void meeting_touch(Db *db, int64_t id);
 
+/* For facilitator routes that exist twice, /communities/:slug/meetings/:id/... and
+ * /admin/meetings/:id/...: meeting_from_path() for the first; for the second the meeting must
+ * be association-wide (a community meeting there answers 404). NULL after answering 404. */
+Meeting *meeting_managed_from_path(Req *r);
+
+/* "In person", "Virtual", "Hybrid (in person and online)". */
+const char *meeting_format_label(const char *format);
+/* The meeting's details as a <dl>: when, format, where or video link, attendance, seats. */
+void meeting_details(Req *r, const Meeting *m);
+
+/* For a community's home: its upcoming meetings as a section (nothing when none and !manage).
+ * For the directory: the next scheduled meeting's date ("Tuesday, October 14, 2026"), or NULL. */
+void meetings_upcoming_section(Req *r, int64_t community_id, const char *slug, bool manage);
+const char *meeting_next_date(Req *r, int64_t community_id);
+
 #endif

@@ -36,10 +36,12 @@ void page_begin(Req *r, const char *title)
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
 		nav_link(r, "/communities", "Communities");
+		nav_link(r, "/calendar", "Calendar");
 		nav_link(r, "/years", "Program year");
 		nav_link(r, "/schools", "Member schools");
 		if (u->is_admin)
 			nav_link(r, "/admin", "Admin");
+		nav_link(r, "/pd-hours", "PD hours");
 		nav_link(r, "/account", "My account");
 	} else if (u) {
 		nav_link(r, "/account/status", "Account status");
@@ -96,9 +98,22 @@ void page_error(Req *r, int status, const char *message)
 static const struct {
 	const char *key, *text;
 } notices[] = {
+	{"agenda-added", "The agenda item was added."},
+	{"agenda-deleted", "The agenda item was deleted."},
+	{"agenda-moved", "The agenda item was moved."},
+	{"attendance-saved", "The attendance was saved."},
 	{"call-opened", "The call for proposals is open. Members see it under Calls."},
 	{"comment-added", "Your review comment was added."},
 	{"created", "The community was created. Add its facilitators below."},
+	{"feed-reset", "Your old calendar address no longer works. Here is the new one: "
+		       "subscribe with it in your calendar app."},
+	{"highlights-saved", "The highlights were saved."},
+	{"material-added", "The material was added."},
+	{"material-deleted", "The material was deleted."},
+	{"meeting-cancelled", "The meeting was cancelled. It stays listed, marked cancelled."},
+	{"meeting-created", "The meeting was scheduled. Add its agenda below."},
+	{"meeting-saved", "The meeting was saved; calendars will pick up the change."},
+	{"meeting-signed-in", "You are signed in to this meeting. Thank you for coming!"},
 	{"milestone-added", "The key date was added to the timeline."},
 	{"milestone-deleted", "The key date was deleted."},
 	{"proposal-accepted", "The proposal was accepted: this is its new community, with the "
@@ -107,7 +122,10 @@ static const struct {
 	{"proposal-saved", "Your proposal was saved."},
 	{"proposal-submitted", "Your proposal was submitted. You can change it until the due date."},
 	{"removed", "They were removed from the roster; the waitlist moved up."},
+	{"rsvp-going", "Your answer is saved: you are going."},
+	{"rsvp-not-going", "Your answer is saved: you are not going."},
 	{"saved", "Your changes were saved."},
+	{"series-created", "The series was scheduled. Each meeting can be edited on its own."},
 	{"signed-up", "You are signed up. Welcome to the community!"},
 	{"waitlisted", "The community is full, so you are on its waitlist. You will get a seat "
 		       "automatically when one frees up."},
