@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "config.h"
 #include "html.h"
+#include "notify.h"
 
 static void nav_link(Req *r, const char *href, const char *label)
 {
@@ -36,6 +37,8 @@ void page_begin(Req *r, const char *title)
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
 		nav_link(r, "/communities", "Communities");
+		nav_link(r, "/board", "Discussions");
+		nav_link(r, "/library", "Library");
 		nav_link(r, "/calendar", "Calendar");
 		nav_link(r, "/years", "Program year");
 		nav_link(r, "/schools", "Member schools");
@@ -43,6 +46,14 @@ void page_begin(Req *r, const char *title)
 			nav_link(r, "/admin", "Admin");
 		nav_link(r, "/pd-hours", "PD hours");
 		nav_link(r, "/account", "My account");
+		int64_t unread = notifications_unread(r->db, u->id);
+		if (unread > 0)
+			html(o, "<li><a href=\"/notifications\"%s>Notifications <span class=\"count\">"
+				"%lld<span class=\"visually-hidden\"> unread</span></span></a></li>",
+			     !strcmp(r->path, "/notifications") ? " aria-current=\"page\"" : "",
+			     (long long)unread);
+		else
+			nav_link(r, "/notifications", "Notifications");
 	} else if (u) {
 		nav_link(r, "/account/status", "Account status");
 	} else {
@@ -50,6 +61,12 @@ void page_begin(Req *r, const char *title)
 		nav_link(r, "/register", "Register");
 	}
 	html_raw(o, "</ul></nav>\n");
+	if (u && u->is_member)
+		html(o, "<form class=\"site-search\" role=\"search\" method=\"get\" action=\"/search\">"
+			"<label for=\"site-q\" class=\"visually-hidden\">Search</label>"
+			"<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"Search\" value=\"%s\">"
+			"<button type=\"submit\">Search</button></form>\n",
+		     !strcmp(r->path, "/search") && req_query(r, "q") ? req_query(r, "q") : "");
 	if (u) {
 		html(o,
 		     "<form class=\"signout\" method=\"post\" action=\"/logout\">"
@@ -247,7 +264,7 @@ const char *format_date(Req *r, int64_t when)
 {
 	time_t t = (time_t)when;
 	struct tm tm;
-	gmtime_r(&t, &tm);
+	localtime_r(&t, &tm);
 	char s[64];
 	strftime(s, sizeof s, "%B %-d, %Y", &tm);
 	return arena_strdup(r->arena, s);

@@ -34,7 +34,7 @@ void button_form(Req *r, const char *action, const char *label, const char *css_
 /* A summary of errors at the top of a form, linking to each field. */
 void form_error_summary(Req *r, int count);
 
-/* "March 3, 2026" for a Unix time (UTC). */
+/* "March 3, 2026" for a Unix time, in the association's time zone. */
 const char *format_date(Req *r, int64_t when);
 /* "Thursday, January 30, 2020" for a YYYY-MM-DD date; the input itself if it is not one. */
 const char *format_day(Req *r, const char *iso);
