@@ -5,6 +5,8 @@
 #   make install    PREFIX=/usr/local (binary + man page)
 
 VERSION  := 0.1.0
+# Parallel work trees build apart: make check BUILD=build-mine
+BUILD    ?= build
 PREFIX   ?= /usr/local
 PKGS     := libmicrohttpd sqlite3 libsodium libcmark libical libqrencode
 TESTPKGS := libcurl
@@ -32,37 +34,37 @@ HEADERS    := $(wildcard src/*.h tests/*.h)
 
 .PHONY: all deps run check install clean demo-db
 .SECONDARY:
-all: build/release/practica
+all: $(BUILD)/release/practica
 
 deps:
 	@sh scripts/deps.sh
 
 # --- generated: migrations and static assets compiled into the binary ---
-build/tools/embed: tools/embed.c
+$(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
 	@$(CC) -O1 -Wall -Wextra -Werror -o $@ $<
 
-build/gen/embedded.c: build/tools/embed $(MIGRATIONS) $(ASSETS)
+$(BUILD)/gen/embedded.c: $(BUILD)/tools/embed $(MIGRATIONS) $(ASSETS)
 	@mkdir -p $(@D)
-	@build/tools/embed migrations $(MIGRATIONS) -- static_assets $(ASSETS) > $@.tmp && mv $@.tmp $@
+	@$(BUILD)/tools/embed migrations $(MIGRATIONS) -- static_assets $(ASSETS) > $@.tmp && mv $@.tmp $@
 
 # --- one object tree per flavour ---
 define flavour
-build/$(1)/%.o: src/%.c $(HEADERS)
+$(BUILD)/$(1)/%.o: src/%.c $(HEADERS)
 	@mkdir -p $$(@D)
 	@echo "  CC $(1) $$<"
 	@$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
 
-build/$(1)/embedded.o: build/gen/embedded.c src/embedded.h
+$(BUILD)/$(1)/embedded.o: $(BUILD)/gen/embedded.c src/embedded.h
 	@mkdir -p $$(@D)
 	@echo "  CC $(1) $$<"
 	@$$(CC) $$(BASEFLAGS) $(2) -c -o $$@ $$<
 
-build/$(1)/libpractica.a: $(patsubst src/%.c,build/$(1)/%.o,$(LIB_SRCS)) build/$(1)/embedded.o
+$(BUILD)/$(1)/libpractica.a: $(patsubst src/%.c,$(BUILD)/$(1)/%.o,$(LIB_SRCS)) $(BUILD)/$(1)/embedded.o
 	@rm -f $$@
 	@ar rcs $$@ $$^
 
-build/$(1)/practica: build/$(1)/main.o build/$(1)/libpractica.a
+$(BUILD)/$(1)/practica: $(BUILD)/$(1)/main.o $(BUILD)/$(1)/libpractica.a
 	@echo "  LD $$@"
 	@$$(CC) $(2) -o $$@ $$^ $$(LIBS)
 endef
@@ -70,40 +72,40 @@ $(eval $(call flavour,release,$(RELEASE_FLAGS)))
 $(eval $(call flavour,asan,$(ASAN_FLAGS)))
 
 # --- tests (always the sanitizer build) ---
-build/asan/tests/support/%.o: tests/%.c $(HEADERS)
+$(BUILD)/asan/tests/support/%.o: tests/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC test $<"
 	@$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -c -o $@ $<
 
-build/asan/tests/%: tests/%.c $(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) build/asan/libpractica.a $(HEADERS)
+$(BUILD)/asan/tests/%: tests/%.c $(patsubst tests/%.c,$(BUILD)/asan/tests/support/%.o,$(TEST_SUPPORT)) $(BUILD)/asan/libpractica.a $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC test $<"
 	@$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Itests -o $@ $< \
-		$(patsubst tests/%.c,build/asan/tests/support/%.o,$(TEST_SUPPORT)) \
-		build/asan/libpractica.a $(LIBS) $(TESTLIBS)
+		$(patsubst tests/%.c,$(BUILD)/asan/tests/support/%.o,$(TEST_SUPPORT)) \
+		$(BUILD)/asan/libpractica.a $(LIBS) $(TESTLIBS)
 
-TEST_BINS := $(patsubst tests/%.c,build/asan/tests/%,$(UNIT_TESTS) $(HTTP_TESTS))
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(UNIT_TESTS) $(HTTP_TESTS))
 
 check: deps
-	@$(MAKE) --no-print-directory build/asan/practica $(TEST_BINS)
-	@PRACTICA_BIN=build/asan/practica sh tests/run.sh $(TEST_BINS)
+	@$(MAKE) --no-print-directory $(BUILD)/asan/practica $(TEST_BINS)
+	@PRACTICA_BIN=$(BUILD)/asan/practica sh tests/run.sh $(TEST_BINS)
 
 # --- running it ---
 DEMO_DB ?= var/demo.db
-demo-db: build/release/practica
+demo-db: $(BUILD)/release/practica
 	@mkdir -p $(dir $(DEMO_DB))
-	@if [ ! -f $(DEMO_DB) ]; then build/release/practica demo --db $(DEMO_DB); \
+	@if [ ! -f $(DEMO_DB) ]; then $(BUILD)/release/practica demo --db $(DEMO_DB); \
 	 else echo "practica: using the existing demo database $(DEMO_DB) (delete it for a fresh one)"; fi
 
 run: deps
-	@$(MAKE) --no-print-directory build/release/practica
+	@$(MAKE) --no-print-directory $(BUILD)/release/practica
 	@$(MAKE) --no-print-directory demo-db
 	@echo "practica: open http://127.0.0.1:8080/ and sign in as admin@example.org / practica-demo"
-	build/release/practica serve --db $(DEMO_DB) --listen 127.0.0.1:8080
+	$(BUILD)/release/practica serve --db $(DEMO_DB) --listen 127.0.0.1:8080
 
-install: build/release/practica
+install: $(BUILD)/release/practica
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 755 build/release/practica $(DESTDIR)$(PREFIX)/bin/practica
+	install -m 755 $(BUILD)/release/practica $(DESTDIR)$(PREFIX)/bin/practica
 	install -m 644 docs/practica.1 $(DESTDIR)$(PREFIX)/share/man/man1/practica.1
 
 clean:
