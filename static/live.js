@@ -1,0 +1,1 @@
+/* Live thread updates (Server-Sent Events): being written. */
