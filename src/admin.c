@@ -34,6 +34,14 @@ void handle_admin(Req *r)
 	     " <span class=\"meta\">(%lld lapsed)</span></li>\n</ul>\n",
 	     (long long)pending, (long long)active, (long long)disabled, (long long)schools,
 	     (long long)lapsed);
+	/* Every admin page is reachable from here, not only by knowing its address. */
+	html_raw(&r->out,
+		 "<h2>The program year</h2>\n<ul>\n"
+		 "<li><a href=\"/admin/years\">Program years and key dates</a></li>\n"
+		 "<li><a href=\"/admin/calls\">Calls for facilitator proposals</a></li>\n"
+		 "<li><a href=\"/admin/communities/new\">New community</a></li>\n"
+		 "<li><a href=\"/admin/meetings/new\">New meeting for all communities</a></li>\n"
+		 "<li><a href=\"/admin/attendance\">Attendance reports</a></li>\n</ul>\n");
 	page_end(r);
 }
 

@@ -508,6 +508,28 @@ TEST(admin_cannot_disable_or_demote_self_refused)
 	client_free(admin);
 }
 
+/* An admin page no one can find is a page no one uses: the dashboard links each one that
+ * takes no parameters. */
+TEST(admin_dashboard_links_every_admin_page)
+{
+	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Reply r = client_get(admin, "/admin");
+	CHECK(r.status == 200, "/admin: %ld", r.status);
+	const char *pages[] = {"/admin/pending", "/admin/users", "/admin/schools", "/admin/years",
+			       "/admin/calls", "/admin/communities/new", "/admin/meetings/new",
+			       "/admin/attendance"};
+	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
+		char href[80];
+		snprintf(href, sizeof href, "href=\"%s\"", pages[i]);
+		CHECK(body_has(&r, href), "the dashboard has no link to %s", pages[i]);
+		Reply page = client_get(admin, pages[i]);
+		CHECK(page.status == 200, "%s: %ld", pages[i], page.status);
+		reply_free(&page);
+	}
+	reply_free(&r);
+	client_free(admin);
+}
+
 TEST(password_change_revokes_other_sessions)
 {
 	clear_failures();
@@ -676,7 +698,7 @@ static bool setup(void)
 int main(void)
 {
 	started = setup();
-	int rc = RUN_TESTS(server_started, register_creates_pending_account,
+	int rc = RUN_TESTS(server_started, admin_dashboard_links_every_admin_page, register_creates_pending_account,
 			   pending_user_sees_status_page, pending_user_refused_member_pages,
 			   approve_without_csrf_refused, approve_with_wrong_csrf_refused,
 			   admin_approves_registration, approved_user_reaches_member_pages,
