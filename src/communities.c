@@ -38,6 +38,27 @@ CommunityRole community_role(Db *db, const char *slug, int64_t user_id)
 	return role;
 }
 
+bool community_readable_by(Db *db, int64_t user_id, bool is_admin, int64_t community_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT c.visibility = 'open' OR :admin OR EXISTS (SELECT 1 FROM facilitators f "
+		    "WHERE f.community_id = c.id AND f.user_id = :u) OR EXISTS (SELECT 1 FROM "
+		    "memberships m WHERE m.community_id = c.id AND m.user_id = :u AND "
+		    "m.status = 'participant') FROM communities c WHERE c.id = :c");
+	db_bind_int(st, ":c", community_id);
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":admin", is_admin);
+	bool readable = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
+	sqlite3_reset(st);
+	return readable;
+}
+
+bool community_readable(Req *r, int64_t community_id)
+{
+	return r->user && r->user->is_member &&
+	       community_readable_by(r->db, r->user->id, r->user->is_admin, community_id);
+}
+
 #define COMMUNITY_COLUMNS                                                                   \
 	"c.id, c.slug, c.name, c.audience, c.kind, c.description, c.status, c.commitment, "  \
 	"coalesce(c.year_id, 0), coalesce(y.name, ''), coalesce(c.seat_limit, 0), "          \

@@ -27,6 +27,13 @@ typedef enum {
 /* user_id's standing in the community with this slug (COMMUNITY_NONE if there is none). */
 CommunityRole community_role(Db *db, const char *slug, int64_t user_id);
 
+/* May r->user read the community's board and space? Admins, its participants and
+ * facilitators always; every member when its visibility is "open". False if it does not
+ * exist. */
+bool community_readable(Req *r, int64_t community_id);
+/* The same for any member (e.g. before notifying them). */
+bool community_readable_by(Db *db, int64_t user_id, bool is_admin, int64_t community_id);
+
 /* Loads the community named by the route's :slug (parameter 0). On failure it has already
  * answered 404 and returns NULL. The result lives in the request arena. */
 Community *community_from_path(Req *r);
