@@ -110,3 +110,19 @@ install: $(BUILD)/release/practica
 
 clean:
 	rm -rf build
+
+# --- benchmarks (issue 8; bench/run.sh, docs/PERFORMANCE.md) ---
+# `make bench`: the large database (var/bench-large.db, generated once, then reused), every hot
+# page measured against nginx serving the same bytes; BENCH_LONG=1 adds the million-request
+# memory check. `make bench-quick`: a small database and a few seconds per page, so the
+# benchmark never rots (CI); it checks nothing about speed. Results: bench/results/.
+.PHONY: bench bench-quick
+bench:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(BUILD)/release/practica
+	@BENCH_BIN=$(BUILD)/release/practica bash bench/run.sh
+
+bench-quick:
+	@sh scripts/deps.sh bench
+	@$(MAKE) --no-print-directory $(BUILD)/release/practica
+	@BENCH_QUICK=1 BENCH_BIN=$(BUILD)/release/practica bash bench/run.sh

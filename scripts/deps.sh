@@ -7,6 +7,12 @@ set -eu
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev \
 libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev tzdata"
 
+# `deps.sh bench`: make bench and make bench-quick need the load generator and the reference
+# web server (bench/run.sh starts its own nginx on a spare port, never the system's).
+if [ "${1:-}" = "bench" ]; then
+	PACKAGES="$PACKAGES wrk nginx curl util-linux"
+fi
+
 missing=""
 for p in $PACKAGES; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "benchdata.h"
 #include "cli.h"
 
 static const char usage[] =
@@ -14,6 +15,7 @@ static const char usage[] =
 	"  user      add, list, approve, disable accounts and change roles\n"
 	"  backup    copy the database safely while the server runs\n"
 	"  routes    print the route table and who may call each route\n"
+	"  bench-data  create a large realistic database for benchmarks\n"
 	"\n"
 	"Run `practica COMMAND --help` for a command's options; `man practica` for more.\n"
 	"  --version   print the version\n";
@@ -24,6 +26,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve}, {"init", cmd_init},     {"demo", cmd_demo},
 	{"user", cmd_user},   {"backup", cmd_backup}, {"routes", cmd_routes},
+	{"bench-data", cmd_bench_data},
 };
 
 int main(int argc, char **argv)
