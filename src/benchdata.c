@@ -225,6 +225,8 @@ static void gen_members(BenchGen *b)
 		       "password_hash, created_at, approved_at) VALUES (:id, :email, :name, :title, "
 		       ":school, :role, :status, :hash, :created, :approved)");
 	b->user_role = xmalloc((size_t)(b->n_members + 1) * sizeof *b->user_role);
+	b->user_handle = xmalloc((size_t)(b->n_members + 1) * sizeof *b->user_handle);
+	b->user_handle[0] = NULL;
 	char email[160], name[120];
 	for (int64_t id = 1; id <= b->n_members; id++) {
 		const char *first, *last, *title, *role = "member", *status = "active";
@@ -254,6 +256,8 @@ static void gen_members(BenchGen *b)
 		}
 		title = role_index < 0 ? "Program Manager" : roles[role_index];
 		b->user_role[id] = role_index;
+		b->user_handle[id] = xstrdup(email);
+		b->user_handle[id][strcspn(email, "@")] = '\0';
 		snprintf(name, sizeof name, "%s %s", first, last);
 		int64_t created = b->now - bench_between(&b->rng, 1, 1000) * 86400;
 		db_bind_int(st, ":id", id);
@@ -492,22 +496,29 @@ static void gen_communities(BenchGen *b)
 		}
 		bench_batch_tick(b);
 	}
-	/* The bench member: participant in several current communities, facilitator of one. */
+	/* The bench member: participant in four current communities (the principals' group,
+	 * then this year's cohorts, then other job-alike groups), co-facilitator of the second. */
 	int joined = 0;
-	for (int c = 0; c < b->n_communities && joined < 4; c++) {
-		if (b->communities[c].year != BENCH_YEARS - 1 || (c != 0 && c < NROLES))
-			continue;
-		sqlite3_stmt *del = db_prepare(b->db, "DELETE FROM memberships WHERE community_id = "
-						     ":c AND user_id = :u");
-		db_bind_int(del, ":c", b->communities[c].id);
-		db_bind_int(del, ":u", BENCH_MEMBER_ID);
-		db_run(del);
-		insert_membership(b, c, BENCH_MEMBER_ID, "participant");
-		if (++joined == 2) {
-			db_bind_int(fac, ":c", b->communities[c].id);
-			db_bind_int(fac, ":u", BENCH_MEMBER_ID);
-			db_bind_text(fac, ":role", "co-facilitator");
-			db_run(fac);
+	for (int pass = 0; pass < 3 && joined < 4; pass++) {
+		for (int c = 0; c < b->n_communities && joined < 4; c++) {
+			const BenchCommunity *k = &b->communities[c];
+			bool wanted = pass == 0 ? c == 0
+				      : pass == 1 ? !k->ongoing && k->year == BENCH_YEARS - 1
+						  : k->ongoing && c != 0;
+			if (!wanted)
+				continue;
+			sqlite3_stmt *del = db_prepare(b->db, "DELETE FROM memberships WHERE "
+							     "community_id = :c AND user_id = :u");
+			db_bind_int(del, ":c", k->id);
+			db_bind_int(del, ":u", BENCH_MEMBER_ID);
+			db_run(del);
+			insert_membership(b, c, BENCH_MEMBER_ID, "participant");
+			if (++joined == 2) {
+				db_bind_int(fac, ":c", k->id);
+				db_bind_int(fac, ":u", BENCH_MEMBER_ID);
+				db_bind_text(fac, ":role", "co-facilitator");
+				db_run(fac);
+			}
 		}
 	}
 	bench_progress(b, "communities", b->n_communities);
@@ -814,6 +825,9 @@ int cmd_bench_data(int argc, char **argv)
 		free(b.communities[c].roster);
 	free(b.communities);
 	free(b.user_role);
+	for (int64_t id = 1; id <= b.n_members; id++)
+		free(b.user_handle[id]);
+	free(b.user_handle);
 	db_close(db);
 	if (!fk_ok)
 		return 1;

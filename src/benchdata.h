@@ -45,6 +45,7 @@ typedef struct {
 	int year_first[BENCH_YEARS]; /* 2024 for "2024-2025" */
 	BenchCommunity *communities;
 	int *user_role; /* by user id: index of the job-alike role, -1 for staff */
+	char **user_handle; /* by user id: the email's local part, what "@..." mentions match */
 	int in_batch;
 	bool blobs; /* files keep their bytes in blobs (migration 006) */
 	char password_hash[PASSWORD_HASH_MAX];

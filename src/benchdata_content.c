@@ -102,7 +102,7 @@ static int64_t post_body(BenchGen *b, Buf *o, const BenchCommunity *k, bool long
 	int64_t mentioned = 0;
 	if (bench_chance(&b->rng, 6) && k && k->n_roster) {
 		mentioned = k->roster[bench_next(&b->rng) % (uint64_t)k->n_roster];
-		buf_printf(o, "@member%lld ", (long long)mentioned);
+		buf_printf(o, "@%s ", b->user_handle[mentioned]);
 	}
 	int n = long_post ? (int)bench_between(&b->rng, 2, 5) : (int)bench_between(&b->rng, 1, 3);
 	for (int i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ static void gen_discussions(BenchGen *b)
 						 : bench_between(&b->rng, BENCH_ADMINS + 2, b->n_members);
 			if (t == 1 && i % 10 == 5)
 				author = BENCH_MEMBER_ID;
-			bool gone = i > 0 && bench_chance(&b->rng, 1) && i != answer;
+			bool gone = t != 1 && i > 0 && bench_chance(&b->rng, 1) && i != answer;
 			int64_t mentioned = post_body(b, &body, k, i == 0);
 			post_id++;
 			db_bind_int(po, ":id", post_id);
@@ -290,8 +290,13 @@ static void gen_discussions(BenchGen *b)
 
 void bench_content(BenchGen *b)
 {
-	if (bench_table_exists(b->db, "posts"))
+	if (bench_table_exists(b->db, "posts")) {
+		/* one community in ten keeps its space and board to its own members */
+		sqlite3_stmt *st = db_prepare(b->db, "UPDATE communities SET visibility = 'private' "
+						     "WHERE id % 10 = 7");
+		db_run(st);
 		gen_discussions(b);
+	}
 	else
 		bench_progress(b, "no discussions in this version", 0);
 	(void)doc_kinds;

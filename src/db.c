@@ -30,6 +30,11 @@ static _Thread_local int thread_db_error;
 static _Thread_local Db *thread_last_db;
 static pthread_key_t thread_db_key;
 static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
+/* PRACTICA_LOG_QUERIES=FILE, read once by db_set_path(): every statement a connection
+ * prepares is appended to FILE, one line each, for the query-plan test
+ * (tests/http_queryplan.c), which runs EXPLAIN QUERY PLAN on what the hot pages really ran. */
+static FILE *query_log;
+static pthread_mutex_t query_log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int db_schema_version(void)
 {
@@ -165,6 +170,12 @@ static void make_thread_key(void)
 void db_set_path(const char *path)
 {
 	thread_db_path = path;
+	const char *log = getenv("PRACTICA_LOG_QUERIES");
+	if (log && *log && !query_log) {
+		query_log = fopen(log, "a");
+		if (!query_log)
+			fprintf(stderr, "practica: cannot open the query log %s\n", log);
+	}
 	pthread_once(&thread_db_once, make_thread_key);
 }
 
@@ -213,6 +224,16 @@ static void mark_used(Db *db, sqlite3_stmt *st)
 	db->used[db->used_len++] = st;
 }
 
+static void log_query(const char *sql)
+{
+	pthread_mutex_lock(&query_log_lock);
+	for (const char *p = sql; *p; p++)
+		fputc(*p == '\n' ? ' ' : *p, query_log);
+	fputc('\n', query_log);
+	fflush(query_log);
+	pthread_mutex_unlock(&query_log_lock);
+}
+
 sqlite3_stmt *db_prepare(Db *db, const char *sql)
 {
 	size_t i = slot_for(db->cache, db->cache_cap, sql);
@@ -228,6 +249,8 @@ sqlite3_stmt *db_prepare(Db *db, const char *sql)
 				sqlite3_errmsg(db->handle));
 			abort();
 		}
+		if (query_log)
+			log_query(sql);
 		db->cache[i].sql = sql;
 		db->cache[i].st = st;
 		if (++db->cache_len * 2 > db->cache_cap)
