@@ -2,6 +2,7 @@
  * with its actions (approve, decline, role, disable, enable). */
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "handlers.h"
 #include "html.h"
@@ -21,7 +22,8 @@ void handle_admin(Req *r)
 {
 	int64_t pending = count_of(r, "SELECT count(*) FROM users WHERE status = 'pending'");
 	int64_t active = count_of(r, "SELECT count(*) FROM users WHERE status = 'active'");
-	int64_t disabled = count_of(r, "SELECT count(*) FROM users WHERE status = 'disabled'");
+	int64_t disabled = count_of(r, "SELECT count(*) FROM users WHERE status = 'disabled' "
+					     "AND deleted_at IS NULL");
 	int64_t schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
 	int64_t lapsed = count_of(r, "SELECT count(*) FROM schools WHERE status = 'lapsed'");
 	page_begin(r, "Administration");
@@ -41,7 +43,9 @@ void handle_admin(Req *r)
 		 "<li><a href=\"/admin/calls\">Calls for facilitator proposals</a></li>\n"
 		 "<li><a href=\"/admin/communities/new\">New community</a></li>\n"
 		 "<li><a href=\"/admin/meetings/new\">New meeting for all communities</a></li>\n"
-		 "<li><a href=\"/admin/attendance\">Attendance reports</a></li>\n</ul>\n");
+		 "<li><a href=\"/admin/attendance\">Attendance reports</a></li>\n</ul>\n"
+		 "<h2>Accountability</h2>\n<ul>\n"
+		 "<li><a href=\"/admin/audit\">Audit log</a></li>\n</ul>\n");
 	page_end(r);
 }
 
@@ -89,6 +93,14 @@ static void after_action(Req *r, bool ok, const char *notice, const char *back)
 	resp_redirect(r, arena_printf(r->arena, "%s?notice=%s", back, notice));
 }
 
+/* Records a successful action on account id in the audit log; returns ok. */
+static bool audited(Req *r, bool ok, const char *action, int64_t id, const char *detail)
+{
+	if (ok)
+		audit_user(r, action, id, "%s", detail);
+	return ok;
+}
+
 static bool user_exists(Req *r, int64_t id)
 {
 	sqlite3_stmt *st = db_prepare(r->db, "SELECT 1 FROM users WHERE id = :id");
@@ -103,14 +115,19 @@ void handle_admin_approve(Req *r)
 {
 	int64_t id = req_param_id(r, 0);
 	if (user_exists(r, id))
-		after_action(r, user_approve(r->db, id, r->user->id), "approved", "/admin/pending");
+		after_action(r, audited(r, user_approve(r->db, id, r->user->id), "user.approve", id,
+					"registration approved"), "approved", "/admin/pending");
 }
 
 void handle_admin_decline(Req *r)
 {
 	int64_t id = req_param_id(r, 0);
-	if (user_exists(r, id))
-		after_action(r, user_decline(r->db, id), "declined", "/admin/pending");
+	/* Logged first, in one transaction with the decline, while the name can still be read. */
+	if (user_exists(r, id) && db_begin(r->db)) {
+		audit_user(r, "user.decline", id, "registration declined and removed");
+		after_action(r, user_decline(r->db, id) && db_commit(r->db), "declined",
+			     "/admin/pending");
+	}
 }
 
 /* Admins may not lock themselves out: no disabling or demoting one's own account. */
@@ -134,21 +151,26 @@ void handle_admin_role(Req *r)
 		resp_error(r, 400, "Choose a role: admin or member.");
 		return;
 	}
-	after_action(r, user_set_admin(r->db, id, !strcmp(role, "admin")), "role", "/admin/users");
+	after_action(r, audited(r, user_set_admin(r->db, id, !strcmp(role, "admin")), "user.role", id,
+				!strcmp(role, "admin") ? "made admin" : "made member"),
+		     "role", "/admin/users");
 }
 
 void handle_admin_disable(Req *r)
 {
 	int64_t id = req_param_id(r, 0);
 	if (user_exists(r, id) && not_self(r, id))
-		after_action(r, user_set_disabled(r->db, id, true), "disabled", "/admin/users");
+		after_action(r, audited(r, user_set_disabled(r->db, id, true), "user.disable", id,
+					"account disabled, signed out everywhere"),
+			     "disabled", "/admin/users");
 }
 
 void handle_admin_enable(Req *r)
 {
 	int64_t id = req_param_id(r, 0);
 	if (user_exists(r, id))
-		after_action(r, user_set_disabled(r->db, id, false), "enabled", "/admin/users");
+		after_action(r, audited(r, user_set_disabled(r->db, id, false), "user.enable", id,
+					"account enabled"), "enabled", "/admin/users");
 }
 
 void handle_admin_users(Req *r)
@@ -183,7 +205,7 @@ void handle_admin_users(Req *r)
 	sqlite3_stmt *st = db_prepare(
 		r->db, "SELECT u.id, u.name, u.email, u.job_title, coalesce(s.name, ''), u.role, "
 		       "u.status FROM users u LEFT JOIN schools s ON s.id = u.school_id "
-		       "WHERE (:status IS NULL OR u.status = :status) "
+		       "WHERE u.deleted_at IS NULL AND (:status IS NULL OR u.status = :status) "
 		       "AND (:q = '' OR u.name LIKE :like OR u.email LIKE :like) "
 		       "ORDER BY u.name, u.id LIMIT :limit OFFSET :offset");
 	db_bind_text(st, ":status", status);
@@ -223,6 +245,10 @@ void handle_admin_users(Req *r)
 			} else {
 				button_form(r, arena_printf(r->arena, "%s/enable", base), "Enable", NULL);
 			}
+			if (strcmp(ustatus, "disabled") != 0)
+				button_form(r, arena_printf(r->arena, "%s/reset-password", base),
+					    "Password reset link", "secondary");
+			html(&r->out, " <a href=\"%s/delete\">Delete…</a>", base);
 		} else {
 			html_raw(&r->out, "<span class=\"meta\">you</span>");
 		}

@@ -3,6 +3,7 @@
  * ("Superintendents: Room A") and notes. Facilitators add, move and delete items on the
  * meeting page. Also the printable agenda, and the printable sign-in sheet listing who said
  * they are going (or else the community's participants) with room for walk-ins. */
+#include "audit.h"
 #include "agenda.h"
 
 #include <string.h>
@@ -253,6 +254,7 @@ void handle_agenda_delete(Req *r)
 		resp_error(r, 503, "The agenda could not be saved just now. Please try again.");
 		return;
 	}
+	audit(r, "agenda.delete", "agenda item #%lld of meeting #%lld", (long long)req_param_id(r, r->nparams - 1), (long long)m->id);
 	agenda_done(r, m, "agenda-deleted");
 }
 

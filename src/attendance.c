@@ -3,6 +3,7 @@
  * checklist, or members sign themselves in during the meeting with its short code, typed or
  * read from a QR code the facilitator shows on screen. Reports: per community (per meeting,
  * member and school, and as CSV) and association-wide. And the meeting page's section. */
+#include "audit.h"
 #include "attendance.h"
 
 #include <ctype.h>
@@ -308,6 +309,7 @@ void handle_checklist_save(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "%s/attendance?notice=attendance-saved",
 				      meeting_manage_url(r, m)));
+	audit(r, "attendance.save", "attendance checklist of meeting #%lld", (long long)m->id);
 }
 
 /* ---- the sign-in code and its QR code ---- */
@@ -685,6 +687,7 @@ void handle_attendance_csv(Req *r)
 	Community *c = community_from_path(r);
 	if (!c)
 		return;
+	audit(r, "attendance.export", "attendance CSV of community %s", c->slug);
 	r->content_type = "text/csv; charset=utf-8";
 	resp_header(r, "Content-Disposition",
 		    arena_printf(r->arena, "attachment; filename=\"%s-attendance.csv\"", c->slug));

@@ -152,8 +152,12 @@ void auth_load_user(Req *r)
 		st = db_prepare(r->db, "UPDATE sessions SET expires_at = :exp WHERE token_hash = :hash");
 		db_bind_int(st, ":exp", now + SESSION_SECONDS);
 		db_bind_blob(st, ":hash", hash, 32);
-		if (db_run(st))
+		/* Stepped directly, not with db_run(): when storage is full or read-only the
+		 * session keeps its old expiry, and this request, maybe a read, goes on rather
+		 * than ending as an error page. */
+		if (sqlite3_step(st) == SQLITE_DONE)
 			set_cookie(r, SESSION_COOKIE, token, SESSION_SECONDS);
+		sqlite3_reset(st);
 	}
 }
 

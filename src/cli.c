@@ -106,6 +106,7 @@ static const char serve_usage[] =
 	"                      [--access-log FILE|-|off] [--port-file FILE] [--trust-proxy]\n"
 	"                      [--secure-cookies] [--max-body BYTES] [--max-upload BYTES]\n"
 	"                      [--timeout SECONDS] [--site-name NAME] [--timezone ZONE]\n"
+	"                      [--max-connections N] [--max-connections-per-address N]\n"
 	"Serves the knowledge center. Defaults: --db practica.db --listen 127.0.0.1:8080,\n"
 	"one thread per core. A config file holds the same settings as `key = value` lines;\n"
 	"flags override it. SIGINT or SIGTERM stops after requests in flight finish.\n";
@@ -117,7 +118,9 @@ int cmd_serve(int argc, char **argv)
 	static const char *const keys[] = {"db",          "listen",        "threads",
 					   "access-log",  "port-file",     "max-body",
 					   "max-upload",  "timeout",       "site-name",
-					   "timezone",    "trust-proxy",   "secure-cookies"};
+					   "timezone",    "max-connections",
+					   "max-connections-per-address",
+					   "trust-proxy", "secure-cookies"};
 	enum { NKEYS = sizeof keys / sizeof *keys };
 	const char *values[NKEYS] = {0}, *config_file = NULL;
 	Flag flags[NKEYS + 2];

@@ -1,6 +1,7 @@
 /* Communities of Practice: the directory, each community's home (its virtual meeting space:
  * description, facilitators, sign-up and roster), editing by facilitators and admins, and
  * the admin's pages to create communities and name their facilitators. */
+#include "audit.h"
 #include "communities.h"
 
 #include <ctype.h>
@@ -589,6 +590,7 @@ void handle_community_update(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "/communities/%s?notice=saved",
 				      admin ? f.slug : c->slug));
+	audit(r, "community.update", "community %s", admin ? f.slug : c->slug);
 }
 
 static void new_page(Req *r, const CommunityForm *f)
@@ -623,6 +625,7 @@ void handle_community_create(Req *r)
 		if (db_run(st)) {
 			resp_redirect(r, arena_printf(r->arena, "/communities/%s/edit?notice=created",
 						      f.slug));
+			audit(r, "community.create", "community %s (%s)", f.slug, f.status);
 			return;
 		}
 		f.e_slug = "Another community already uses this short name.";
@@ -676,6 +679,7 @@ void handle_facilitator_add(Req *r)
 		return;
 	}
 	resp_redirect(r, arena_printf(r->arena, "/communities/%s/edit?notice=saved", c->slug));
+	audit_user(r, "facilitator.add", user, "%s of community %s%s%s", role, c->slug, user ? "" : ", guest ", user ? "" : guest);
 }
 
 void handle_facilitator_remove(Req *r)
@@ -692,4 +696,5 @@ void handle_facilitator_remove(Req *r)
 		return;
 	}
 	resp_redirect(r, arena_printf(r->arena, "/communities/%s/edit?notice=saved", c->slug));
+	audit(r, "facilitator.remove", "facilitator #%lld of community %s", (long long)req_param_id(r, 1), c->slug);
 }

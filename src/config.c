@@ -26,6 +26,9 @@ Config config = {
 	.site_name = "Practica",
 	.timezone = "America/New_York",
 	.max_upload = 25 * 1024 * 1024,
+	.max_connections = 10000,
+	.max_per_address = -1,
+	.fault_file = NULL,
 };
 
 /* Strings set from files and flags live as long as the process: one arena holds them all, so
@@ -140,6 +143,19 @@ bool config_set(const char *key, const char *value, const char **why)
 			config.max_upload = (size_t)n;
 		else
 			*why = "max-upload must be a byte count from 1024 to 2147483648";
+	} else if (!strcmp(key, "max-connections")) {
+		if (parse_long(value, 16, 1000000, &n))
+			config.max_connections = (int)n;
+		else
+			*why = "max-connections must be a number from 16 to 1000000";
+	} else if (!strcmp(key, "max-connections-per-address")) {
+		if (parse_long(value, 0, 1000000, &n))
+			config.max_per_address = (int)n;
+		else
+			*why = "max-connections-per-address must be a number (0 for no limit)";
+	} else if (!strcmp(key, "fault-injection-file")) {
+		/* For the storage fault tests only (faults.c); not in the README. */
+		config.fault_file = keep(value);
 	} else if (!strcmp(key, "site-name")) {
 		config.site_name = keep(value);
 	} else {

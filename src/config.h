@@ -21,6 +21,10 @@ typedef struct {
 	const char *site_name;   /* shown in the header and titles */
 	const char *timezone;    /* the association's time zone, e.g. "America/New_York" */
 	size_t max_upload;       /* bytes in an upload (multipart) body before 413 */
+	int max_connections;     /* open connections in all; beyond it new ones wait or are refused */
+	int max_per_address;     /* open connections from one client address (0: no limit; -1, the
+				  * default: 1000, or no limit behind a trusted proxy) */
+	const char *fault_file;  /* tests only: storage faults to inject (faults.h) */
 } Config;
 
 extern Config config;

@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "embedded.h"
+#include "faults.h"
 
 typedef struct {
 	const char *sql; /* the literal's address is the key */
@@ -109,7 +110,7 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 {
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(path, &h, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &h, flags, faults_vfs_name()) != SQLITE_OK) {
 		fprintf(stderr, "practica: cannot open database %s: %s\n", path,
 			h ? sqlite3_errmsg(h) : "out of memory");
 		sqlite3_close(h);

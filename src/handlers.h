@@ -102,6 +102,14 @@ void handle_admin_attendance(Req *r);
 /* pdhours.c */
 void handle_pd_hours(Req *r);
 void handle_pd_certificate(Req *r);
+/* audit.c, resets.c, privacy.c (security and privacy) */
+void handle_admin_audit(Req *r);
+void handle_admin_reset_issue(Req *r);
+void handle_reset_page(Req *r);
+void handle_reset(Req *r);
+void handle_account_export(Req *r);
+void handle_admin_delete_page(Req *r);
+void handle_admin_delete(Req *r);
 /* assets.c */
 void handle_static(Req *r);
 /* routes.c */

@@ -3,6 +3,7 @@
  * file store in the same transaction as its meeting_materials row, and write the meeting's
  * highlights in Markdown. Members see both on the meeting page and, for recent meetings, in
  * the community's space; GET /files/:id sends a file that is a meeting material. */
+#include "audit.h"
 #include "materials.h"
 
 #include <stdio.h>
@@ -344,6 +345,7 @@ void handle_material_delete(Req *r)
 		return;
 	}
 	resp_redirect(r, arena_printf(r->arena, "%s?notice=material-deleted", meeting_url(r, m)));
+	audit(r, "material.delete", "material #%lld of meeting #%lld", (long long)id, (long long)m->id);
 }
 
 void handle_highlights_save(Req *r)

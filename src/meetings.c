@@ -2,6 +2,7 @@
  * manage or attend them, the meeting page (details, then the sections other features add in
  * meeting_sections[] below), a community's list of meetings, and the form that creates a
  * meeting or a recurring series, edits and cancels it. */
+#include "audit.h"
 #include "meetings.h"
 
 #include <sodium.h>
@@ -811,4 +812,5 @@ void handle_meeting_cancel(Req *r)
 		return;
 	}
 	resp_redirect(r, arena_printf(r->arena, "%s?notice=meeting-cancelled", meeting_url(r, m)));
+	audit(r, "meeting.cancel", "meeting #%lld %s", (long long)m->id, m->title);
 }

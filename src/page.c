@@ -158,6 +158,17 @@ static const struct {
 	{"school-saved", "The school was saved."},
 	{"signed-out", "You are signed out."},
 	{"welcome", "Welcome! You are signed in."},
+	{"password-reset", "Your new password is set. Sign in with it."},
+	{"member-deleted", "The member was deleted. What they contributed is kept as Former member."},
+	{"document-added", "The document is in the library."},
+	{"version-added", "The new version is uploaded; the earlier ones stay available below."},
+	{"link-shared", "The link is in the library."},
+	{"item-saved", "Your changes were saved."},
+	{"item-deleted", "It was deleted from the library."},
+	{"rating-saved", "Your rating was saved. Thank you!"},
+	{"rating-removed", "Your rating was removed."},
+	{"category-added", "The category was added."},
+	{"category-renamed", "The category was saved."},
 };
 
 void page_notice(Req *r)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "handlers.h"
 #include "html.h"
 #include "markdown.h"
@@ -657,6 +658,7 @@ void handle_proposal_decision(Req *r)
 		resp_error(r, 503, "The decision could not be saved just now. Please try again.");
 		return;
 	}
+	audit_user(r, accept ? "proposal.accept" : "proposal.decline", p->user_id, "proposal #%lld %s%s", (long long)p->id, p->title, accept ? ", new community" : "");
 	if (accept)
 		resp_redirect(r, arena_printf(r->arena, "/communities/%s?notice=proposal-accepted",
 					      slug));

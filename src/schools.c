@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -117,6 +118,7 @@ void handle_admin_school_create(Req *r)
 		db_bind_int(st, ":now", time(NULL));
 		if (db_run(st)) {
 			resp_redirect(r, "/admin/schools?notice=school-added");
+			audit(r, "school.create", "school %s (%s, %s)", f.name, f.kind, f.status);
 			return;
 		}
 		f.e_name = "A school with this name already exists.";
@@ -180,6 +182,7 @@ void handle_admin_school_update(Req *r)
 		db_bind_int(st, ":id", id);
 		if (db_run(st)) {
 			resp_redirect(r, "/admin/schools?notice=school-saved");
+			audit(r, "school.update", "school #%lld now %s (%s, %s)", (long long)id, f.name, f.kind, f.status);
 			return;
 		}
 		f.e_name = "Another school already has this name.";

@@ -1,4 +1,5 @@
 /* Sign-up, waitlist and withdrawal, each in one write transaction; and their pages. */
+#include "audit.h"
 #include "signup.h"
 
 #include <string.h>
@@ -184,6 +185,7 @@ void handle_roster_remove(Req *r)
 		return;
 	}
 	resp_redirect(r, arena_printf(r->arena, "/communities/%s?notice=removed", c->slug));
+	audit_user(r, "roster.remove", req_param_id(r, 1), "removed from community %s", c->slug);
 }
 
 void handle_roster_csv(Req *r)
@@ -191,6 +193,7 @@ void handle_roster_csv(Req *r)
 	Community *c = community_from_path(r);
 	if (!c)
 		return;
+	audit(r, "roster.export", "roster CSV of community %s", c->slug);
 	r->content_type = "text/csv; charset=utf-8";
 	resp_header(r, "Content-Disposition",
 		    arena_printf(r->arena, "attachment; filename=\"%s-roster.csv\"", c->slug));

@@ -89,7 +89,8 @@ bool user_set_disabled(Db *db, int64_t id, bool disabled)
 		db, disabled ? "UPDATE users SET status = 'disabled' WHERE id = :id AND "
 			       "status != 'disabled'"
 			     : "UPDATE users SET status = CASE WHEN approved_at IS NULL THEN 'pending' "
-			       "ELSE 'active' END WHERE id = :id AND status = 'disabled'");
+			       "ELSE 'active' END WHERE id = :id AND status = 'disabled' "
+			       "AND deleted_at IS NULL");
 	db_bind_int(st, ":id", id);
 	bool ok = db_run(st) && db_changes(db) == 1;
 	if (ok && disabled)

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -257,6 +258,7 @@ void handle_milestone_delete(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "/years/%lld?notice=milestone-deleted",
 				      (long long)year));
+	audit(r, "milestone.delete", "key date #%lld of program year #%lld", (long long)req_param_id(r, 0), (long long)year);
 }
 
 /* ---- admin: program years ---- */
@@ -346,6 +348,7 @@ void handle_admin_year_create(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "/years/%lld?notice=year-created",
 				      (long long)db_last_id(r->db)));
+	audit(r, "year.create", "program year %s", f.name);
 }
 
 /* ---- admin: calls for facilitator proposals ---- */
@@ -485,6 +488,7 @@ void handle_admin_call_create(Req *r)
 	}
 	resp_redirect(r, arena_printf(r->arena, "/calls/%lld?notice=call-opened",
 				      (long long)db_last_id(r->db)));
+	audit(r, "call.create", "call for proposals %s", f.title);
 }
 
 void handle_calls(Req *r)

@@ -348,8 +348,13 @@ bool server_start(Server *s)
 		if (devnull >= 0)
 			dup2(devnull, 0);
 		const char *bin = practica_bin();
-		execl(bin, bin, "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--port-file",
-		      s->port_file, "--access-log", "off", "--timezone", SERVER_TZ, (char *)NULL);
+		if (s->config[0])
+			execl(bin, bin, "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--port-file",
+			      s->port_file, "--access-log", "off", "--timezone", SERVER_TZ, "--config",
+			      s->config, (char *)NULL);
+		else
+			execl(bin, bin, "serve", "--db", s->db, "--listen", "127.0.0.1:0", "--port-file",
+			      s->port_file, "--access-log", "off", "--timezone", SERVER_TZ, (char *)NULL);
 		fprintf(stderr, "cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}

@@ -40,6 +40,7 @@ typedef struct {
 	pid_t pid;           /* 0 when not running */
 	int port;
 	char base[64];       /* "http://127.0.0.1:PORT" */
+	char config[320];    /* a config file server_start passes with --config, or "" */
 } Server;
 
 /* Creates a temporary directory and a database with the admin above (practica init). */
