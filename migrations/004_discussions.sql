@@ -25,6 +25,8 @@ CREATE TABLE threads (
 -- A board page is one range of this index (community_id IS NULL works for the all board).
 CREATE INDEX threads_board ON threads(community_id, last_post_at DESC, id DESC);
 CREATE INDEX threads_author ON threads(author_id);
+-- "Recent discussions" across every board a member may read.
+CREATE INDEX threads_recent ON threads(last_post_at DESC, id DESC);
 
 -- A deleted post keeps its row (body emptied) so the thread shows "deleted by X on date".
 CREATE TABLE posts (
@@ -70,3 +72,6 @@ CREATE TABLE post_mentions (
 	PRIMARY KEY (post_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX post_mentions_user ON post_mentions(user_id);
+
+-- @mentions look members up by display name, case-insensitively.
+CREATE INDEX users_name ON users(name COLLATE NOCASE);

@@ -15,11 +15,14 @@
 #include "materials.h"
 #include "meetings.h"
 #include "page.h"
+#include "search.h"
 #include "signup.h"
+#include "discussions.h"
 #include "validate.h"
 
 static const char *const kinds[] = {"ongoing", "cohort", NULL};
 static const char *const statuses[] = {"proposed", "open", "active", "archived", NULL};
+static const char *const visibilities[] = {"open", "private", NULL};
 
 CommunityRole community_role(Db *db, const char *slug, int64_t user_id)
 {
@@ -68,7 +71,7 @@ bool community_readable(Req *r, int64_t community_id)
 	"(SELECT count(*) FROM memberships m WHERE m.community_id = c.id AND "               \
 	"m.status = 'participant'), "                                                        \
 	"(SELECT count(*) FROM memberships m WHERE m.community_id = c.id AND "               \
-	"m.status = 'waitlisted') "
+	"m.status = 'waitlisted'), c.visibility "
 
 static Community *read_community(Req *r, sqlite3_stmt *st)
 {
@@ -86,6 +89,7 @@ static Community *read_community(Req *r, sqlite3_stmt *st)
 	c->signup_closes = arena_strdup(r->arena, db_col_text(st, 13));
 	c->participants = db_col_int(st, 14);
 	c->waitlisted = db_col_int(st, 15);
+	c->visibility = arena_strdup(r->arena, db_col_text(st, 16));
 	return c;
 }
 
@@ -342,9 +346,19 @@ void handle_community(Req *r)
 			      "this community</a></p>\n", c->slug);
 	markdown_html(&r->out, c->description);
 	meetings_upcoming_section(r, c->id, c->slug, manage);
-	materials_recent_section(r, c->id);
+	/* A private community's discussions, materials and roster are for its own people. */
+	bool readable = community_readable(r, c->id);
+	if (readable) {
+		materials_recent_section(r, c->id);
+		discussions_recent_section(r, c->id,
+					   arena_printf(r->arena, "/communities/%s/board", c->slug), 5);
+	} else {
+		html_raw(&r->out, "<p class=\"notice\">This community is private: its discussions, "
+				  "materials and roster are for its participants and facilitators.</p>\n");
+	}
 	signup_box(r, c, today);
-	roster(r, c, manage);
+	if (readable)
+		roster(r, c, manage);
 	page_end(r);
 }
 
@@ -355,6 +369,7 @@ typedef struct {
 		*opens, *soft, *closes, *year;
 	const char *e_name, *e_slug, *e_audience, *e_kind, *e_status, *e_seats, *e_opens, *e_soft,
 		*e_closes, *e_year;
+	const char *visibility, *e_visibility; /* visibility NULL: keep it as it is */
 	int errors;
 } CommunityForm;
 
@@ -401,6 +416,11 @@ static void community_form(Req *r, const char *action, const CommunityForm *f, b
 	form_input(r, "closes", "Sign-up closes (last day)", "date", f->closes, f->e_closes, "off");
 	form_textarea(r, "commitment", "Commitment participants accept", f->commitment, NULL,
 		  "e.g. Join all meetings and contribute to the final product.");
+	html_raw(&r->out, "<p class=\"hint\" id=\"f-visibility-hint\">Open: every member can read "
+			  "the community's discussions, materials and roster. Private: only its "
+			  "participants, facilitators and association staff.</p>\n");
+	form_select(r, "visibility", "Who can read its discussions", visibilities,
+		    f->visibility ? f->visibility : "open", f->e_visibility);
 	html_raw(&r->out, "<button type=\"submit\">Save</button>\n");
 	form_end(r);
 }
@@ -458,8 +478,12 @@ static void read_form(Req *r, CommunityForm *f, bool admin)
 		if (*f->year && !parse_id(f->year))
 			f->e_year = "Choose a program year.";
 	}
+	f->visibility = req_form(r, "visibility");
+	if (f->visibility && !one_of(f->visibility, visibilities))
+		f->e_visibility = "Choose open or private.";
 	f->errors = !!f->e_name + !!f->e_slug + !!f->e_audience + !!f->e_kind + !!f->e_status +
-		    !!f->e_seats + !!f->e_opens + !!f->e_soft + !!f->e_closes + !!f->e_year;
+		    !!f->e_seats + !!f->e_opens + !!f->e_soft + !!f->e_closes + !!f->e_year +
+		    !!f->e_visibility;
 }
 
 static void bind_common(sqlite3_stmt *st, const CommunityForm *f)
@@ -537,6 +561,7 @@ void handle_community_edit(Req *r)
 		.seats = c->seat_limit ? arena_printf(r->arena, "%lld", (long long)c->seat_limit) : "",
 		.opens = c->signup_opens, .soft = c->soft_deadline, .closes = c->signup_closes,
 		.year = c->year_id ? arena_printf(r->arena, "%lld", (long long)c->year_id) : "",
+		.visibility = c->visibility,
 	};
 	edit_page(r, c, &f);
 }
@@ -581,6 +606,15 @@ void handle_community_update(Req *r)
 			return;
 		}
 	}
+	if (ok && f.visibility && strcmp(f.visibility, c->visibility) != 0) {
+		st = db_prepare(r->db, "UPDATE communities SET visibility = :v WHERE id = :id");
+		db_bind_text(st, ":v", f.visibility);
+		db_bind_int(st, ":id", c->id);
+		ok = db_run(st);
+		/* Its discussions and documents leave (or rejoin) other members' search results. */
+		if (ok)
+			search_restrict_community(r->db, c->id, !strcmp(f.visibility, "private"));
+	}
 	if (ok) /* a larger seat limit seats people from the waitlist at once */
 		signup_promote(r->db, c->id);
 	if (!ok || !db_commit(r->db)) {
@@ -623,6 +657,13 @@ void handle_community_create(Req *r)
 		bind_admin(st, &f);
 		db_bind_int(st, ":now", time(NULL));
 		if (db_run(st)) {
+			if (f.visibility && !strcmp(f.visibility, "private")) {
+				int64_t id = db_last_id(r->db);
+				st = db_prepare(r->db, "UPDATE communities SET visibility = 'private' "
+						       "WHERE id = :id");
+				db_bind_int(st, ":id", id);
+				db_run(st);
+			}
 			resp_redirect(r, arena_printf(r->arena, "/communities/%s/edit?notice=created",
 						      f.slug));
 			audit(r, "community.create", "community %s (%s)", f.slug, f.status);

@@ -15,6 +15,7 @@ typedef struct {
 	int64_t seat_limit; /* 0: no limit */
 	const char *signup_opens, *soft_deadline, *signup_closes; /* "" when unset */
 	int64_t participants, waitlisted;
+	const char *visibility; /* "open" or "private" (who may read its board and space) */
 } Community;
 
 /* A member's standing in a community, ordered: each includes the rights of those before. */

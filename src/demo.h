@@ -8,5 +8,7 @@
 
 /* Adds the demo's meetings for the program year starting in August of year first. */
 bool demo_add_meetings(Db *db, int first, int64_t now);
+/* Adds discussion threads with replies, answers, shares and mentions (demo_discussions.c). */
+bool demo_add_discussions(Db *db, int64_t now);
 
 #endif

@@ -1,7 +1,24 @@
-/* Discussion boards (see discussions.h): who may read a thread. Being written. */
+/* Discussion boards: who may read and post, the association-wide board (/board), each
+ * community's board with the threads shared into it, starting a thread, and the "Recent
+ * discussions" lists on the community and member homes. The thread page and what happens
+ * inside a thread are in threads.c; the writes themselves in posts.c. */
 #include "discussions.h"
 
+#include <string.h>
+#include <time.h>
+
 #include "communities.h"
+#include "handlers.h"
+#include "html.h"
+#include "live.h"
+#include "page.h"
+#include "posts.h"
+#include "validate.h"
+
+#define BOARD_PAGE 30 /* threads per board page */
+#define PAGE_MAX 100000
+
+/* ---- who may read, who may post ---- */
 
 bool thread_readable_by(Db *db, int64_t user_id, bool is_admin, int64_t thread_id)
 {
@@ -21,6 +38,379 @@ bool thread_readable(Req *r, int64_t thread_id)
 	       thread_readable_by(r->db, r->user->id, r->user->is_admin, thread_id);
 }
 
+bool community_postable(Req *r, int64_t community_id)
+{
+	if (!r->user || !r->user->is_member)
+		return false;
+	if (!community_id || r->user->is_admin)
+		return true;
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT EXISTS (SELECT 1 FROM facilitators WHERE community_id = :c AND "
+		       "user_id = :u) OR EXISTS (SELECT 1 FROM memberships WHERE community_id = :c "
+		       "AND user_id = :u AND status = 'participant')");
+	db_bind_int(st, ":c", community_id);
+	db_bind_int(st, ":u", r->user->id);
+	bool ok = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
+	sqlite3_reset(st);
+	return ok;
+}
+
+bool community_moderated_by(Req *r, int64_t community_id)
+{
+	if (r->user->is_admin)
+		return true;
+	if (!community_id)
+		return false;
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT 1 FROM facilitators WHERE community_id = :c "
+					     "AND user_id = :u");
+	db_bind_int(st, ":c", community_id);
+	db_bind_int(st, ":u", r->user->id);
+	bool ok = db_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok;
+}
+
+/* ---- lists of threads ---- */
+
+/* Columns every thread list selects, in this order (see thread_item). */
+enum { C_ID, C_TITLE, C_QUESTION, C_ANSWERED, C_AUTHOR_ID, C_AUTHOR, C_REPLIES, C_LAST_AT,
+       C_UNREAD, C_SHARED, C_HOME_SLUG, C_HOME_NAME };
+
+/* One thread in a list; heading is the level of its title (2 or 3). */
+static void thread_item(Req *r, sqlite3_stmt *st, int heading, bool show_home)
+{
+	bool unread = db_col_int(st, C_UNREAD), shared = db_col_int(st, C_SHARED);
+	int64_t replies = db_col_int(st, C_REPLIES);
+	html(&r->out, "<li class=\"thread-item%s\">\n<h%d class=\"thread-title\"><a href=\"/threads/"
+		      "%lld\">%s</a>",
+	     unread ? " unread" : "", heading, (long long)db_col_int(st, C_ID),
+	     db_col_text(st, C_TITLE));
+	if (unread)
+		html_raw(&r->out, " <span class=\"badge badge-new\">New<span class=\"visually-hidden\">"
+				  " activity</span></span>");
+	if (db_col_int(st, C_ANSWERED))
+		html_raw(&r->out, " <span class=\"badge badge-answered\">Answered</span>");
+	else if (db_col_int(st, C_QUESTION))
+		html_raw(&r->out, " <span class=\"badge badge-question\">Question</span>");
+	html(&r->out, "</h%d>\n<p class=\"meta\">Started by <a href=\"/members/%lld\">%s</a> · "
+		      "%lld repl%s · last activity %s, %s",
+	     heading, (long long)db_col_int(st, C_AUTHOR_ID), db_col_text(st, C_AUTHOR),
+	     (long long)replies, replies == 1 ? "y" : "ies",
+	     format_date(r, db_col_int(st, C_LAST_AT)), format_time(r, db_col_int(st, C_LAST_AT)));
+	const char *slug = db_col_text(st, C_HOME_SLUG);
+	if (shared || show_home) {
+		if (*slug)
+			html(&r->out, " · %s <a href=\"/communities/%s/board\">%s</a>",
+			     shared ? "shared from" : "in", slug, db_col_text(st, C_HOME_NAME));
+		else
+			html(&r->out, " · %s <a href=\"/board\">All communities</a>",
+			     shared ? "shared from" : "in");
+	}
+	html_raw(&r->out, "</p>\n</li>\n");
+}
+
+/* A member may read a thread's home: the all board, an open community, or one they are in. */
+#define READABLE_HOME(t)                                                                      \
+	"(" t ".community_id IS NULL OR :admin OR EXISTS (SELECT 1 FROM communities rc WHERE "  \
+	"rc.id = " t ".community_id AND rc.visibility = 'open') OR EXISTS (SELECT 1 FROM "      \
+	"facilitators rf WHERE rf.community_id = " t ".community_id AND rf.user_id = :me) OR "  \
+	"EXISTS (SELECT 1 FROM memberships rm WHERE rm.community_id = " t ".community_id AND "  \
+	"rm.user_id = :me AND rm.status = 'participant'))"
+
+#define ITEM_COLUMNS                                                                          \
+	"t.id, t.title, t.is_question, t.answer_post_id IS NOT NULL, u.id, u.name, "           \
+	"t.reply_count, t.last_post_at, tr.last_read_post_id IS NULL OR tr.last_read_post_id "  \
+	"< t.last_post_id, "
+
+/* The board of community_id (0: the association-wide board), one page, newest activity
+ * first: the board's own threads and those shared into it, merged from two index ranges. */
+static void board_threads(Req *r, int64_t community_id, int page)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db,
+		"SELECT " ITEM_COLUMNS "b.shared, coalesce(hc.slug, ''), coalesce(hc.name, '') FROM "
+		"(SELECT id AS thread_id, last_post_at AS at, 0 AS shared FROM threads WHERE "
+		"community_id IS :c UNION ALL SELECT s.thread_id, s.last_post_at, 1 FROM "
+		"thread_shares s WHERE s.community_id IS :c AND (SELECT " READABLE_HOME("h")
+		" AND h.community_id IS NOT s.community_id FROM threads h WHERE h.id = s.thread_id) "
+		"ORDER BY 2 DESC, 1 DESC "
+		"LIMIT :limit OFFSET :offset) b "
+		"JOIN threads t ON t.id = b.thread_id JOIN users u ON u.id = t.author_id "
+		"LEFT JOIN communities hc ON hc.id = t.community_id "
+		"LEFT JOIN thread_reads tr ON tr.user_id = :me AND tr.thread_id = t.id "
+		"ORDER BY b.at DESC, b.thread_id DESC");
+	if (community_id)
+		db_bind_int(st, ":c", community_id);
+	else
+		db_bind_text(st, ":c", NULL);
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":admin", r->user->is_admin);
+	db_bind_int(st, ":limit", BOARD_PAGE + 1); /* one more tells whether there is a next page */
+	db_bind_int(st, ":offset", (int64_t)(page - 1) * BOARD_PAGE);
+	int n = 0;
+	while (n < BOARD_PAGE && db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<ol class=\"threads\">\n");
+		thread_item(r, st, 2, false);
+	}
+	bool more = n == BOARD_PAGE && db_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	if (n)
+		html_raw(&r->out, "</ol>\n");
+	else if (page == 1)
+		html_raw(&r->out, "<p>No discussions yet. Start the first one!</p>\n");
+	else
+		html_raw(&r->out, "<p>There are no discussions on this page.</p>\n");
+	if (page > 1 || more) {
+		html_raw(&r->out, "<nav class=\"pager\" aria-label=\"Pages of discussions\">");
+		if (page > 1)
+			html(&r->out, "<a rel=\"prev\" href=\"?page=%d\">Newer discussions</a> ", page - 1);
+		html(&r->out, "<span aria-current=\"page\">Page %d</span>", page);
+		if (more)
+			html(&r->out, " <a rel=\"next\" href=\"?page=%d\">Older discussions</a>", page + 1);
+		html_raw(&r->out, "</nav>\n");
+	}
+}
+
+static int page_number(Req *r)
+{
+	int64_t page = parse_id(req_query(r, "page") ? req_query(r, "page") : "");
+	return page < 1 ? 1 : page > PAGE_MAX ? PAGE_MAX : (int)page;
+}
+
+/* The other boards a member may read, for moving between them. */
+static void board_links(Req *r, int64_t current)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT c.id, c.slug, c.name FROM communities c WHERE c.status != 'archived' "
+		       "AND (c.visibility = 'open' OR :admin OR EXISTS (SELECT 1 FROM facilitators f "
+		       "WHERE f.community_id = c.id AND f.user_id = :me) OR EXISTS (SELECT 1 FROM "
+		       "memberships m WHERE m.community_id = c.id AND m.user_id = :me AND m.status = "
+		       "'participant')) ORDER BY c.name");
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":admin", r->user->is_admin);
+	html_raw(&r->out, "<nav class=\"board-links\" aria-labelledby=\"h-boards\">\n"
+			  "<h2 id=\"h-boards\">Boards</h2>\n<ul>\n");
+	if (current)
+		html_raw(&r->out, "<li><a href=\"/board\">All communities</a></li>\n");
+	else
+		html_raw(&r->out, "<li><a href=\"/board\" aria-current=\"page\">All communities</a>"
+				  "</li>\n");
+	while (db_step(st) == SQLITE_ROW)
+		html(&r->out, "<li><a href=\"/communities/%s/board\"%s>%s</a></li>\n",
+		     db_col_text(st, 1), db_col_int(st, 0) == current ? " aria-current=\"page\"" : "",
+		     db_col_text(st, 2));
+	html_raw(&r->out, "</ul>\n</nav>\n");
+}
+
+void handle_board(Req *r)
+{
+	int page = page_number(r);
+	page_begin(r, page > 1 ? arena_printf(r->arena, "All communities, page %d", page)
+			       : "All communities");
+	html_raw(&r->out, "<h1>All communities</h1>\n<p class=\"lead\">Questions and conversations "
+			  "across every Community of Practice: ask here when your question is not "
+			  "for one group alone.</p>\n<p><a class=\"button\" href=\"/board/new\">Start "
+			  "a discussion</a></p>\n<div class=\"board\">\n<div>\n");
+	board_threads(r, 0, page);
+	html_raw(&r->out, "</div>\n");
+	board_links(r, 0);
+	html_raw(&r->out, "</div>\n");
+	page_end(r);
+}
+
+/* Loads the :slug community for a board page; answers 403 to a member who may not read a
+ * private community's board (the community itself is listed in the directory). */
+static Community *readable_community(Req *r)
+{
+	Community *c = community_from_path(r);
+	if (c && !community_readable(r, c->id)) {
+		resp_error(r, 403, "This community's discussions are private to its participants "
+				   "and facilitators.");
+		return NULL;
+	}
+	return c;
+}
+
+void handle_community_board(Req *r)
+{
+	Community *c = readable_community(r);
+	if (!c)
+		return;
+	int page = page_number(r);
+	page_begin(r, page > 1 ? arena_printf(r->arena, "%s: discussions, page %d", c->name, page)
+			       : arena_printf(r->arena, "%s: discussions", c->name));
+	html(&r->out, "<p class=\"meta\"><a href=\"/communities/%s\">%s</a></p>\n<h1>Discussions"
+		      "<span class=\"visually-hidden\">: %s</span></h1>\n",
+	     c->slug, c->name, c->name);
+	if (community_postable(r, c->id))
+		html(&r->out, "<p><a class=\"button\" href=\"/communities/%s/board/new\">Start a "
+			      "discussion</a></p>\n", c->slug);
+	else
+		html(&r->out, "<p class=\"hint\">Participants and facilitators post here; everyone "
+			      "can read. <a href=\"/communities/%s\">Sign up for the community</a> to "
+			      "take part, or ask on <a href=\"/board\">All communities</a>.</p>\n",
+		     c->slug);
+	html_raw(&r->out, "<div class=\"board\">\n<div>\n");
+	board_threads(r, c->id, page);
+	html_raw(&r->out, "</div>\n");
+	board_links(r, c->id);
+	html_raw(&r->out, "</div>\n");
+	page_end(r);
+}
+
+/* ---- starting a thread ---- */
+
+typedef struct {
+	const char *title, *body;
+	bool question;
+	const char *e_title, *e_body;
+} ThreadForm;
+
+static void new_thread_page(Req *r, const Community *c, const ThreadForm *f)
+{
+	const char *board = c ? arena_printf(r->arena, "/communities/%s/board", c->slug) : "/board";
+	page_begin(r, "Start a discussion");
+	html(&r->out, "<p class=\"meta\"><a href=\"%s\">%s</a></p>\n<h1>Start a discussion</h1>\n",
+	     board, c ? c->name : "All communities");
+	form_error_summary(r, !!f->e_title + !!f->e_body);
+	form_begin(r, board);
+	form_input(r, "title", "Title", "text", f->title, f->e_title, "off");
+	form_textarea(r, "body", "Message", f->body, f->e_body,
+		      "Markdown: **bold**, *italic*, lists with -, links as [text](https://...). "
+		      "Mention a member with @ and their name, e.g. @Maria Alvarez.");
+	html(&r->out, "<div class=\"field checkbox\"><input id=\"f-question\" type=\"checkbox\" "
+		      "name=\"question\" value=\"yes\"%s> <label for=\"f-question\">This is a question "
+		      "(the best reply can be marked as its answer)</label></div>\n",
+	     f->question ? " checked" : "");
+	html_raw(&r->out, "<button type=\"submit\">Post</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+/* Reads and checks a post's body from the form field "body"; NULL error when good. */
+const char *post_body_check(Req *r, const char **body)
+{
+	const char *raw = req_form_or(r, "body", "");
+	*body = raw;
+	const char *t = trimmed(r->arena, raw);
+	if (!*t)
+		return "Write a message.";
+	if (strlen(raw) > POST_BODY_MAX)
+		return arena_printf(r->arena, "This is too long (%zu characters): a post can have at "
+					      "most %d. Split it in two, or share a long document in "
+					      "the library.",
+				    strlen(raw), POST_BODY_MAX);
+	return NULL;
+}
+
+const char *thread_title_check(Req *r, const char **title)
+{
+	*title = trimmed(r->arena, req_form_or(r, "title", ""));
+	if (!**title)
+		return "Give the discussion a title.";
+	if (strlen(*title) > THREAD_TITLE_MAX)
+		return arena_printf(r->arena, "Enter a title of at most %d characters.",
+				    THREAD_TITLE_MAX);
+	return NULL;
+}
+
+static void create_thread(Req *r, const Community *c)
+{
+	ThreadForm f = {0};
+	f.e_title = thread_title_check(r, &f.title);
+	f.e_body = post_body_check(r, &f.body);
+	f.question = !strcmp(req_form_or(r, "question", ""), "yes");
+	if (f.e_title || f.e_body) {
+		r->status = f.e_body && strlen(f.body) > POST_BODY_MAX ? 413 : 422;
+		new_thread_page(r, c, &f);
+		return;
+	}
+	if (!db_begin(r->db)) {
+		resp_error(r, 503, "The discussion could not be saved just now. Please try again.");
+		return;
+	}
+	NewThread nt = {.community_id = c ? c->id : 0, .author_id = r->user->id,
+			.title = f.title, .body = f.body, .question = f.question,
+			.now = time(NULL)};
+	int64_t id = thread_create(r->db, &nt, NULL);
+	if (!id || !db_commit(r->db)) {
+		db_rollback(r->db);
+		resp_error(r, 503, "The discussion could not be saved just now. Please try again.");
+		return;
+	}
+	resp_redirect(r, arena_printf(r->arena, "/threads/%lld?notice=thread-posted", (long long)id));
+}
+
+void handle_board_new(Req *r)
+{
+	new_thread_page(r, NULL, &(ThreadForm){0});
+}
+
+void handle_board_post(Req *r)
+{
+	create_thread(r, NULL);
+}
+
+void handle_community_board_new(Req *r)
+{
+	Community *c = community_from_path(r);
+	if (c)
+		new_thread_page(r, c, &(ThreadForm){0});
+}
+
+void handle_community_board_post(Req *r)
+{
+	Community *c = community_from_path(r);
+	if (c)
+		create_thread(r, c);
+}
+
+/* ---- recent discussions ---- */
+
 void discussions_recent_section(Req *r, int64_t community_id, const char *board_url, int limit)
 {
+	if (community_id && !community_readable(r, community_id))
+		return;
+	sqlite3_stmt *st;
+	if (community_id) {
+		st = db_prepare(
+			r->db,
+			"SELECT " ITEM_COLUMNS "b.shared, coalesce(hc.slug, ''), coalesce(hc.name, '') "
+			"FROM (SELECT id AS thread_id, last_post_at AS at, 0 AS shared FROM threads "
+			"WHERE community_id = :c UNION ALL SELECT s.thread_id, s.last_post_at, 1 FROM "
+			"thread_shares s WHERE s.community_id = :c AND (SELECT " READABLE_HOME("h")
+			" AND h.community_id IS NOT s.community_id FROM threads h WHERE "
+			"h.id = s.thread_id) ORDER BY 2 DESC, 1 DESC LIMIT "
+			":limit) b JOIN threads t ON t.id = b.thread_id JOIN users u ON "
+			"u.id = t.author_id LEFT JOIN communities hc ON hc.id = t.community_id "
+			"LEFT JOIN thread_reads tr ON tr.user_id = :me AND tr.thread_id = t.id "
+			"ORDER BY b.at DESC, b.thread_id DESC");
+		db_bind_int(st, ":c", community_id);
+	} else {
+		st = db_prepare(
+			r->db,
+			"SELECT " ITEM_COLUMNS "0, coalesce(hc.slug, ''), coalesce(hc.name, '') FROM "
+			"threads t JOIN users u ON u.id = t.author_id LEFT JOIN communities hc ON "
+			"hc.id = t.community_id LEFT JOIN thread_reads tr ON tr.user_id = :me AND "
+			"tr.thread_id = t.id WHERE " READABLE_HOME("t")
+			" ORDER BY t.last_post_at DESC, t.id DESC LIMIT :limit");
+	}
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":admin", r->user->is_admin);
+	db_bind_int(st, ":limit", limit);
+	html_raw(&r->out, "<section aria-labelledby=\"h-discussions\">\n"
+			  "<h2 id=\"h-discussions\">Recent discussions</h2>\n");
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<ol class=\"threads compact\">\n");
+		thread_item(r, st, 3, !community_id);
+	}
+	sqlite3_reset(st);
+	if (n)
+		html_raw(&r->out, "</ol>\n");
+	else
+		html_raw(&r->out, "<p>No discussions yet.</p>\n");
+	html(&r->out, "<p><a href=\"%s\">All discussions</a></p>\n</section>\n", board_url);
 }

@@ -22,4 +22,14 @@ bool thread_readable_by(Db *db, int64_t user_id, bool is_admin, int64_t thread_i
  * community_id 0, of every board the member may read; at most limit, as a <section>. */
 void discussions_recent_section(Req *r, int64_t community_id, const char *board_url, int limit);
 
+/* Shared by discussions.c and threads.c. */
+/* May r->user start threads on the board of community_id (0: the association-wide board,
+ * open to every member)? Participants, facilitators and admins. */
+bool community_postable(Req *r, int64_t community_id);
+/* Facilitators of community_id (0: nobody) and admins moderate its board. */
+bool community_moderated_by(Req *r, int64_t community_id);
+/* The form's "body" and "title" fields, checked; NULL when good, else the message. */
+const char *post_body_check(Req *r, const char **body);
+const char *thread_title_check(Req *r, const char **title);
+
 #endif

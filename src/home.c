@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "discussions.h"
 #include "handlers.h"
 #include "html.h"
 #include "page.h"
@@ -136,6 +137,7 @@ void handle_home(Req *r)
 	}
 
 	my_communities(r);
+	discussions_recent_section(r, 0, "/board", 5); /* newest on every board I may read */
 	html_raw(&r->out, "<div class=\"columns\">\n<section aria-labelledby=\"h-colleagues\">\n");
 	if (u->school_id) {
 		html(&r->out, "<h2 id=\"h-colleagues\">Colleagues from %s</h2>\n", u->school_name);

@@ -1,0 +1,325 @@
+/* Writes to the discussion boards (see posts.h). Everything here runs in the caller's
+ * transaction; nothing here checks who may do it. */
+#include "posts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discussions.h"
+#include "mentions.h"
+#include "notify.h"
+#include "search.h"
+
+#define MENTIONS_MAX 20 /* members notified per post: more is a broadcast, not a mention */
+
+typedef struct {
+	int64_t community_id, first_post_id;
+	bool restricted; /* its home community is private */
+	char title[THREAD_TITLE_MAX * 4 + 1];
+} ThreadFacts;
+
+static bool thread_facts(Db *db, int64_t thread_id, ThreadFacts *f)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT coalesce(t.community_id, 0), coalesce(c.visibility = 'private', 0), "
+		    "t.title, (SELECT min(id) FROM posts WHERE thread_id = t.id) FROM threads t "
+		    "LEFT JOIN communities c ON c.id = t.community_id WHERE t.id = :t");
+	db_bind_int(st, ":t", thread_id);
+	bool found = db_step(st) == SQLITE_ROW;
+	if (found) {
+		f->community_id = db_col_int(st, 0);
+		f->restricted = db_col_int(st, 1);
+		snprintf(f->title, sizeof f->title, "%s", db_col_text(st, 2));
+		f->first_post_id = db_col_int(st, 3);
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+static char *user_name(Db *db, int64_t user_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT name FROM users WHERE id = :u");
+	db_bind_int(st, ":u", user_id);
+	char *name = xstrdup(db_step(st) == SQLITE_ROW ? db_col_text(st, 0) : "Someone");
+	sqlite3_reset(st);
+	return name;
+}
+
+/* Reply count, latest activity and newest post, from the posts themselves. */
+static bool thread_refresh(Db *db, int64_t thread_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "UPDATE threads SET reply_count = (SELECT count(*) FROM posts p WHERE "
+		    "p.thread_id = :t AND p.deleted_at IS NULL AND p.id > (SELECT min(id) FROM posts "
+		    "WHERE thread_id = :t)), last_post_id = coalesce((SELECT max(id) FROM posts WHERE "
+		    "thread_id = :t AND deleted_at IS NULL), last_post_id), last_post_at = "
+		    "coalesce((SELECT max(created_at) FROM posts WHERE thread_id = :t AND deleted_at "
+		    "IS NULL), created_at) WHERE id = :t");
+	db_bind_int(st, ":t", thread_id);
+	if (!db_run(st))
+		return false;
+	st = db_prepare(db, "UPDATE thread_shares SET last_post_at = (SELECT last_post_at FROM "
+			    "threads WHERE id = :t) WHERE thread_id = :t");
+	db_bind_int(st, ":t", thread_id);
+	return db_run(st);
+}
+
+/* ---- the search index ---- */
+
+static void index_post(Db *db, int64_t post_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT thread_id, body, coalesce(edited_at, created_at), "
+					  "deleted_at IS NOT NULL FROM posts WHERE id = :p");
+	db_bind_int(st, ":p", post_id);
+	if (db_step(st) != SQLITE_ROW)
+		return;
+	int64_t thread_id = db_col_int(st, 0), updated = db_col_int(st, 2);
+	bool deleted = db_col_int(st, 3);
+	char *body = xstrdup(db_col_text(st, 1));
+	sqlite3_reset(st);
+	ThreadFacts f;
+	if (!thread_facts(db, thread_id, &f)) {
+		free(body);
+		return;
+	}
+	char url[64];
+	if (post_id == f.first_post_id) { /* the thread's entry: its title and question */
+		snprintf(url, sizeof url, "/threads/%lld", (long long)thread_id);
+		search_put(db, &(SearchEntry){.kind = "thread", .ref_id = thread_id,
+					      .community_id = f.community_id,
+					      .restricted = f.restricted, .title = f.title,
+					      .body = deleted ? "" : body, .url = url,
+					      .updated_at = updated});
+	} else if (deleted) {
+		search_remove(db, "post", post_id);
+	} else {
+		snprintf(url, sizeof url, "/posts/%lld", (long long)post_id);
+		search_put(db, &(SearchEntry){.kind = "post", .ref_id = post_id,
+					      .community_id = f.community_id,
+					      .restricted = f.restricted, .title = f.title, .body = body,
+					      .url = url, .updated_at = updated});
+	}
+	free(body);
+}
+
+void thread_reindex(Db *db, int64_t thread_id)
+{
+	/* Collected first: writing inside a loop over a SELECT is not allowed (db.h). */
+	size_t n = 0, cap = 64;
+	int64_t *ids = xmalloc(cap * sizeof *ids);
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM posts WHERE thread_id = :t ORDER BY id");
+	db_bind_int(st, ":t", thread_id);
+	while (db_step(st) == SQLITE_ROW) {
+		if (n == cap)
+			ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
+		ids[n++] = db_col_int(st, 0);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++)
+		index_post(db, ids[i]);
+	free(ids);
+}
+
+/* ---- mentions ---- */
+
+static bool user_reads_thread(Db *db, int64_t user_id, int64_t thread_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT role = 'admin' FROM users WHERE id = :u AND "
+					  "status = 'active'");
+	db_bind_int(st, ":u", user_id);
+	if (db_step(st) != SQLITE_ROW)
+		return false;
+	bool admin = db_col_int(st, 0);
+	sqlite3_reset(st);
+	return thread_readable_by(db, user_id, admin, thread_id);
+}
+
+/* Records the post's mentions; notifies those not mentioned in it before who may read the
+ * thread (a mention never tells an outsider what a private community discusses). */
+static void notify_mentions(Db *db, int64_t post_id, int64_t thread_id, int64_t author_id,
+			    const char *body)
+{
+	int64_t ids[MENTIONS_MAX];
+	int n = mentions_collect(db, body, ids, MENTIONS_MAX);
+	if (!n)
+		return;
+	ThreadFacts f;
+	if (!thread_facts(db, thread_id, &f))
+		return;
+	char *author = user_name(db, author_id);
+	char text[THREAD_TITLE_MAX * 4 + 200], link[64];
+	snprintf(text, sizeof text, "%s mentioned you in \u201c%s\u201d", author, f.title);
+	snprintf(link, sizeof link, "/posts/%lld", (long long)post_id);
+	free(author);
+	for (int i = 0; i < n; i++) {
+		if (ids[i] == author_id)
+			continue;
+		sqlite3_stmt *st = db_prepare(db, "INSERT OR IGNORE INTO post_mentions (post_id, "
+						  "user_id) VALUES (:p, :u)");
+		db_bind_int(st, ":p", post_id);
+		db_bind_int(st, ":u", ids[i]);
+		if (db_run(st) && db_changes(db) == 1 && user_reads_thread(db, ids[i], thread_id))
+			notify_user(db, ids[i], "mention", text, link);
+	}
+}
+
+/* ---- writes ---- */
+
+void thread_mark_read(Db *db, int64_t user_id, int64_t thread_id, int64_t post_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "INSERT INTO thread_reads (user_id, thread_id, last_read_post_id) VALUES (:u, :t, "
+		    ":p) ON CONFLICT (user_id, thread_id) DO UPDATE SET last_read_post_id = "
+		    "max(last_read_post_id, excluded.last_read_post_id)");
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":p", post_id);
+	db_run(st);
+}
+
+static int64_t insert_post(Db *db, int64_t thread_id, int64_t author_id, const char *body,
+			   int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO posts (thread_id, author_id, body, "
+					  "created_at) VALUES (:t, :a, :body, :now)");
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":a", author_id);
+	db_bind_text(st, ":body", body);
+	db_bind_int(st, ":now", now);
+	return db_run(st) ? db_last_id(db) : 0;
+}
+
+int64_t thread_create(Db *db, const NewThread *t, int64_t *post_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "INSERT INTO threads (community_id, author_id, title, is_question, created_at, "
+		    "last_post_at) VALUES (:c, :a, :title, :q, :now, :now)");
+	if (t->community_id)
+		db_bind_int(st, ":c", t->community_id);
+	else
+		db_bind_text(st, ":c", NULL);
+	db_bind_int(st, ":a", t->author_id);
+	db_bind_text(st, ":title", t->title);
+	db_bind_int(st, ":q", t->question);
+	db_bind_int(st, ":now", t->now);
+	if (!db_run(st))
+		return 0;
+	int64_t thread_id = db_last_id(db);
+	int64_t first = insert_post(db, thread_id, t->author_id, t->body, t->now);
+	if (!first || !thread_refresh(db, thread_id))
+		return 0;
+	index_post(db, first);
+	notify_mentions(db, first, thread_id, t->author_id, t->body);
+	thread_follow(db, t->author_id, thread_id);
+	thread_mark_read(db, t->author_id, thread_id, first);
+	if (post_id)
+		*post_id = first;
+	return thread_id;
+}
+
+int64_t post_reply(Db *db, int64_t thread_id, int64_t author_id, const char *body, int64_t now)
+{
+	ThreadFacts f;
+	if (!thread_facts(db, thread_id, &f))
+		return 0;
+	int64_t post_id = insert_post(db, thread_id, author_id, body, now);
+	if (!post_id || !thread_refresh(db, thread_id))
+		return 0;
+	index_post(db, post_id);
+	notify_mentions(db, post_id, thread_id, author_id, body);
+	char *author = user_name(db, author_id);
+	char text[THREAD_TITLE_MAX * 4 + 200], link[64];
+	snprintf(text, sizeof text, "%s replied to \u201c%s\u201d", author, f.title);
+	snprintf(link, sizeof link, "/posts/%lld", (long long)post_id);
+	free(author);
+	notify_thread_followers(db, thread_id, author_id, text, link);
+	thread_follow(db, author_id, thread_id);
+	thread_mark_read(db, author_id, thread_id, post_id);
+	return post_id;
+}
+
+bool post_update(Db *db, int64_t post_id, const char *body, const char *title, bool question,
+		 int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT thread_id, author_id FROM posts WHERE id = :p AND "
+					  "deleted_at IS NULL");
+	db_bind_int(st, ":p", post_id);
+	if (db_step(st) != SQLITE_ROW)
+		return false;
+	int64_t thread_id = db_col_int(st, 0), author_id = db_col_int(st, 1);
+	sqlite3_reset(st);
+	st = db_prepare(db, "UPDATE posts SET body = :body, edited_at = :now WHERE id = :p");
+	db_bind_text(st, ":body", body);
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":p", post_id);
+	if (!db_run(st))
+		return false;
+	if (title) {
+		st = db_prepare(db, "UPDATE threads SET title = :title, is_question = :q, "
+				    "answer_post_id = CASE WHEN :q THEN answer_post_id END WHERE id = "
+				    ":t");
+		db_bind_text(st, ":title", title);
+		db_bind_int(st, ":q", question);
+		db_bind_int(st, ":t", thread_id);
+		if (!db_run(st))
+			return false;
+		thread_reindex(db, thread_id); /* every reply's entry carries the title */
+	} else {
+		index_post(db, post_id);
+	}
+	notify_mentions(db, post_id, thread_id, author_id, body);
+	return true;
+}
+
+bool post_delete(Db *db, int64_t post_id, int64_t by, int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(db, "UPDATE posts SET body = '', deleted_at = :now, "
+					  "deleted_by = :by WHERE id = :p AND deleted_at IS NULL");
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":by", by);
+	db_bind_int(st, ":p", post_id);
+	if (!db_run(st) || db_changes(db) != 1)
+		return false;
+	st = db_prepare(db, "SELECT thread_id FROM posts WHERE id = :p");
+	db_bind_int(st, ":p", post_id);
+	int64_t thread_id = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	st = db_prepare(db, "UPDATE threads SET answer_post_id = NULL, answered_by = NULL WHERE "
+			    "id = :t AND answer_post_id = :p");
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":p", post_id);
+	if (!db_run(st) || !thread_refresh(db, thread_id))
+		return false;
+	index_post(db, post_id);
+	return true;
+}
+
+bool thread_accept(Db *db, int64_t thread_id, int64_t post_id, int64_t by)
+{
+	sqlite3_stmt *st = db_prepare(db, "UPDATE threads SET answer_post_id = :p, answered_by = "
+					  ":by WHERE id = :t AND is_question");
+	if (post_id)
+		db_bind_int(st, ":p", post_id);
+	else
+		db_bind_text(st, ":p", NULL);
+	if (post_id)
+		db_bind_int(st, ":by", by);
+	else
+		db_bind_text(st, ":by", NULL);
+	db_bind_int(st, ":t", thread_id);
+	return db_run(st) && db_changes(db) == 1;
+}
+
+bool thread_share(Db *db, int64_t thread_id, int64_t community_id, int64_t by, int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "INSERT INTO thread_shares (thread_id, community_id, shared_by, shared_at, "
+		    "last_post_at) SELECT id, :c, :by, :now, last_post_at FROM threads WHERE id = :t "
+		    "AND coalesce(community_id, 0) != :c");
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":c", community_id);
+	db_bind_int(st, ":by", by);
+	db_bind_int(st, ":now", now);
+	return db_run(st) && db_changes(db) == 1;
+}

@@ -1,0 +1,731 @@
+/* A discussion thread: its page (opening post, accepted answer, paginated replies, reply
+ * form, follow and share buttons), the reply fragment live updates fetch, replying, editing,
+ * deleting (a trace stays), accepted answers, cross-posting and post permalinks. Readers are
+ * those of the thread's home board (discussions.h); everyone else gets 404, so a private
+ * community's thread titles do not leak. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "assets.h"
+#include "auth.h"
+#include "communities.h"
+#include "discussions.h"
+#include "handlers.h"
+#include "html.h"
+#include "live.h"
+#include "mentions.h"
+#include "notify.h"
+#include "page.h"
+#include "posts.h"
+#include "validate.h"
+
+#define REPLIES_PAGE 50 /* replies per thread page */
+#define FRAGMENT_MAX 100
+
+typedef struct {
+	int64_t id, community_id, author_id, answer_post_id, first_post_id, last_post_id;
+	int64_t reply_count, last_read;
+	const char *title, *slug, *community_name; /* slug "" on the association-wide board */
+	bool question, is_private;
+	bool may_reply, may_moderate, is_asker;
+} Thread;
+
+/* Loads a thread the signed-in member may read; otherwise answers 404 and returns NULL. */
+static Thread *load_thread(Req *r, int64_t id)
+{
+	if (!thread_readable(r, id)) {
+		resp_error(r, 404, "There is no discussion at this address, or it belongs to a "
+				   "community whose discussions are private.");
+		return NULL;
+	}
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT t.id, coalesce(t.community_id, 0), t.author_id, "
+		       "coalesce(t.answer_post_id, 0), (SELECT min(id) FROM posts WHERE thread_id = "
+		       "t.id), (SELECT max(id) FROM posts WHERE thread_id = t.id), t.reply_count, "
+		       "coalesce((SELECT last_read_post_id FROM thread_reads WHERE user_id = :me AND "
+		       "thread_id = t.id), 0), t.title, coalesce(c.slug, ''), coalesce(c.name, ''), "
+		       "t.is_question, coalesce(c.visibility = 'private', 0), EXISTS (SELECT 1 FROM "
+		       "thread_shares s WHERE s.thread_id = t.id AND (EXISTS (SELECT 1 FROM "
+		       "facilitators f WHERE f.community_id = s.community_id AND f.user_id = :me) OR "
+		       "EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = s.community_id AND "
+		       "m.user_id = :me AND m.status = 'participant'))) FROM threads t "
+		       "LEFT JOIN communities c ON c.id = t.community_id WHERE t.id = :t");
+	db_bind_int(st, ":t", id);
+	db_bind_int(st, ":me", r->user->id);
+	if (db_step(st) != SQLITE_ROW) {
+		resp_error(r, 404, "There is no discussion at this address.");
+		return NULL;
+	}
+	Thread *t = arena_alloc(r->arena, sizeof *t);
+	t->id = db_col_int(st, 0);
+	t->community_id = db_col_int(st, 1);
+	t->author_id = db_col_int(st, 2);
+	t->answer_post_id = db_col_int(st, 3);
+	t->first_post_id = db_col_int(st, 4);
+	t->last_post_id = db_col_int(st, 5);
+	t->reply_count = db_col_int(st, 6);
+	t->last_read = db_col_int(st, 7);
+	t->title = arena_strdup(r->arena, db_col_text(st, 8));
+	t->slug = arena_strdup(r->arena, db_col_text(st, 9));
+	t->community_name = arena_strdup(r->arena, db_col_text(st, 10));
+	t->question = db_col_int(st, 11);
+	t->is_private = db_col_int(st, 12);
+	bool shared_to_mine = db_col_int(st, 13);
+	sqlite3_reset(st);
+	/* Replying is open to those who may post on the home board or a board it is shared to. */
+	t->may_reply = shared_to_mine || community_postable(r, t->community_id);
+	t->may_moderate = community_moderated_by(r, t->community_id);
+	t->is_asker = t->author_id == r->user->id;
+	return t;
+}
+
+static const char *board_url(Req *r, const Thread *t)
+{
+	return *t->slug ? arena_printf(r->arena, "/communities/%s/board", t->slug) : "/board";
+}
+
+/* The thread page showing post_id: replies are numbered from the opening post on. */
+static const char *post_location(Req *r, const Thread *t, int64_t post_id)
+{
+	int64_t before = 0;
+	if (post_id != t->first_post_id) {
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT count(*) FROM posts WHERE thread_id = :t "
+						     "AND id > :first AND id < :p");
+		db_bind_int(st, ":t", t->id);
+		db_bind_int(st, ":first", t->first_post_id);
+		db_bind_int(st, ":p", post_id);
+		if (db_step(st) == SQLITE_ROW)
+			before = db_col_int(st, 0);
+		sqlite3_reset(st);
+	}
+	int64_t page = before / REPLIES_PAGE + 1;
+	if (page > 1)
+		return arena_printf(r->arena, "/threads/%lld?page=%lld#post-%lld", (long long)t->id,
+				    (long long)page, (long long)post_id);
+	return arena_printf(r->arena, "/threads/%lld#post-%lld", (long long)t->id,
+			    (long long)post_id);
+}
+
+/* ---- rendering posts ---- */
+
+#define POST_COLUMNS                                                                          \
+	"p.id, p.author_id, u.name, u.job_title, coalesce(s.name, ''), p.body, p.created_at, " \
+	"coalesce(p.edited_at, 0), coalesce(p.deleted_at, 0), coalesce(d.name, '') "
+#define POST_JOINS                                                                           \
+	"JOIN users u ON u.id = p.author_id LEFT JOIN schools s ON s.id = u.school_id "       \
+	"LEFT JOIN users d ON d.id = p.deleted_by "
+enum { P_ID, P_AUTHOR_ID, P_AUTHOR, P_JOB, P_SCHOOL, P_BODY, P_CREATED, P_EDITED, P_DELETED,
+       P_DELETER };
+
+static void when(Req *r, int64_t at)
+{
+	char iso[32];
+	time_t tt = (time_t)at;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	html(&r->out, "<time datetime=\"%s\">%s, %s</time>", iso, format_date(r, at),
+	     format_time(r, at));
+}
+
+/* One post as an <article>; anchor is its element id ("post-12", or "answer" for the copy
+ * shown under the question). The page and the live-update fragment both use this. */
+static void post_article(Req *r, const Thread *t, sqlite3_stmt *st, const char *anchor)
+{
+	int64_t id = db_col_int(st, P_ID), author = db_col_int(st, P_AUTHOR_ID);
+	int64_t deleted = db_col_int(st, P_DELETED), edited = db_col_int(st, P_EDITED);
+	bool opening = id == t->first_post_id, accepted = id == t->answer_post_id;
+	bool unread = id > t->last_read && author != r->user->id;
+	if (deleted) {
+		html(&r->out, "<article class=\"post deleted\" id=\"%s\">\n<p class=\"meta\">%s by "
+			      "<a href=\"/members/%lld\">%s</a> was deleted by %s on ",
+		     anchor, opening ? "The opening post" : "A reply", (long long)author,
+		     db_col_text(st, P_AUTHOR), db_col_text(st, P_DELETER));
+		when(r, deleted);
+		html_raw(&r->out, ".</p>\n</article>\n");
+		return;
+	}
+	html(&r->out, "<article class=\"post%s%s\" id=\"%s\" aria-labelledby=\"%s-by\">\n"
+		      "<header class=\"post-header\">\n<p><a class=\"person-name\" id=\"%s-by\" "
+		      "href=\"/members/%lld\">%s</a> <span class=\"meta\">%s%s%s</span>",
+	     unread ? " unread" : "", accepted ? " accepted" : "", anchor, anchor, anchor,
+	     (long long)author, db_col_text(st, P_AUTHOR), db_col_text(st, P_JOB),
+	     *db_col_text(st, P_SCHOOL) ? ", " : "", db_col_text(st, P_SCHOOL));
+	if (unread)
+		html_raw(&r->out, " <span class=\"badge badge-new\">New</span>");
+	if (accepted)
+		html_raw(&r->out, " <span class=\"badge badge-answered\">Accepted answer</span>");
+	html(&r->out, "</p>\n<p class=\"meta\"><a href=\"/posts/%lld\">", (long long)id);
+	when(r, db_col_int(st, P_CREATED));
+	html_raw(&r->out, "</a>");
+	if (edited) {
+		html_raw(&r->out, " · <span class=\"edited\">edited ");
+		when(r, edited);
+		html_raw(&r->out, "</span>");
+	}
+	html_raw(&r->out, "</p>\n</header>\n");
+	markdown_mentions_html(r->db, &r->out, db_col_text(st, P_BODY));
+	bool mine = author == r->user->id;
+	bool can_accept = t->question && !opening && !accepted && (t->is_asker || t->may_moderate);
+	if (mine || t->may_moderate || can_accept) {
+		html_raw(&r->out, "<div class=\"post-actions\">");
+		if (mine)
+			html(&r->out, "<a class=\"button secondary\" href=\"/posts/%lld/edit\">Edit"
+				      "<span class=\"visually-hidden\"> this post</span></a> ",
+			     (long long)id);
+		if (can_accept)
+			button_form(r, arena_printf(r->arena, "/posts/%lld/accept", (long long)id),
+				    "Mark as the answer", "secondary");
+		if (mine || t->may_moderate)
+			button_form(r, arena_printf(r->arena, "/posts/%lld/delete", (long long)id),
+				    "Delete", "danger");
+		html_raw(&r->out, "</div>\n");
+	}
+	html_raw(&r->out, "</article>\n");
+}
+
+/* Replies after `after`, at most limit, in order. Returns the last id rendered (or after). */
+static int64_t replies_after(Req *r, const Thread *t, int64_t after, int limit)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT " POST_COLUMNS "FROM posts p " POST_JOINS
+					     "WHERE p.thread_id = :t AND p.id > :after "
+					     "ORDER BY p.id LIMIT :limit");
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":after", after > t->first_post_id ? after : t->first_post_id);
+	db_bind_int(st, ":limit", limit);
+	int64_t last = after;
+	while (db_step(st) == SQLITE_ROW) {
+		last = db_col_int(st, P_ID);
+		post_article(r, t, st, arena_printf(r->arena, "post-%lld", (long long)last));
+	}
+	sqlite3_reset(st);
+	return last;
+}
+
+static void one_post(Req *r, const Thread *t, int64_t post_id, const char *anchor)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT " POST_COLUMNS "FROM posts p " POST_JOINS
+					     "WHERE p.id = :p AND p.thread_id = :t");
+	db_bind_int(st, ":p", post_id);
+	db_bind_int(st, ":t", t->id);
+	if (db_step(st) == SQLITE_ROW)
+		post_article(r, t, st, anchor);
+	sqlite3_reset(st);
+}
+
+/* ---- the thread page ---- */
+
+static void pager(Req *r, const Thread *t, int64_t page, int64_t pages)
+{
+	if (pages <= 1)
+		return;
+	html_raw(&r->out, "<nav class=\"pager\" aria-label=\"Pages of replies\">");
+	if (page > 1)
+		html(&r->out, "<a rel=\"prev\" href=\"/threads/%lld?page=%lld\">Earlier replies</a> ",
+		     (long long)t->id, (long long)(page - 1));
+	html(&r->out, "<span aria-current=\"page\">Page %lld of %lld</span>", (long long)page,
+	     (long long)pages);
+	if (page < pages)
+		html(&r->out, " <a rel=\"next\" href=\"/threads/%lld?page=%lld\">Later replies</a>",
+		     (long long)t->id, (long long)(page + 1));
+	html_raw(&r->out, "</nav>\n");
+}
+
+static void shares_line(Req *r, const Thread *t)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT s.id, c.slug, c.name, s.shared_by FROM thread_shares s JOIN "
+		       "communities c ON c.id = s.community_id WHERE s.thread_id = :t ORDER BY c.name");
+	db_bind_int(st, ":t", t->id);
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<p class=\"meta shared-to\">Also on the board of: ");
+		else
+			html_raw(&r->out, "; ");
+		html(&r->out, "<a href=\"/communities/%s/board\">%s</a>", db_col_text(st, 1),
+		     db_col_text(st, 2));
+		if (db_col_int(st, 3) == r->user->id || t->may_moderate)
+			button_form(r, arena_printf(r->arena, "/threads/%lld/shares/%lld/remove",
+						    (long long)t->id, (long long)db_col_int(st, 0)),
+				    arena_printf(r->arena, "Remove from %s", db_col_text(st, 2)),
+				    "link");
+	}
+	sqlite3_reset(st);
+	if (n)
+		html_raw(&r->out, "</p>\n");
+}
+
+/* The communities r->user may share the thread into: where they may post, except home. */
+static void share_form(Req *r, const Thread *t)
+{
+	if (t->is_private)
+		return; /* a private community's discussions stay in it */
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT c.slug, c.name FROM communities c WHERE c.status != 'archived' AND "
+		       "c.id != :home AND NOT EXISTS (SELECT 1 FROM thread_shares s WHERE "
+		       "s.thread_id = :t AND s.community_id = c.id) AND (:admin OR EXISTS (SELECT 1 "
+		       "FROM facilitators f WHERE f.community_id = c.id AND f.user_id = :me) OR "
+		       "EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = c.id AND "
+		       "m.user_id = :me AND m.status = 'participant')) ORDER BY c.name");
+	db_bind_int(st, ":home", t->community_id);
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":admin", r->user->is_admin);
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0) {
+			html_raw(&r->out, "<details class=\"share\"><summary>Share this discussion with "
+					  "another community</summary>\n");
+			form_begin(r, arena_printf(r->arena, "/threads/%lld/share", (long long)t->id));
+			html_raw(&r->out, "<div class=\"field\"><label for=\"f-community\">Community "
+					  "board</label>\n<select id=\"f-community\" name=\"community\">");
+		}
+		html(&r->out, "<option value=\"%s\">%s</option>", db_col_text(st, 0), db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (n) {
+		html_raw(&r->out, "</select></div>\n<p class=\"hint\">The discussion stays one "
+				  "conversation: it is listed on that board too, not copied.</p>\n"
+				  "<button type=\"submit\">Share</button>\n");
+		form_end(r);
+		html_raw(&r->out, "</details>\n");
+	}
+}
+
+static void reply_form(Req *r, const Thread *t, const char *body, const char *error)
+{
+	if (!t->may_reply) {
+		html(&r->out, "<p class=\"hint\">Only participants and facilitators of %s reply here. "
+			      "<a href=\"/communities/%s\">Sign up for the community</a> to take "
+			      "part.</p>\n", t->community_name, t->slug);
+		return;
+	}
+	html_raw(&r->out, "<section aria-labelledby=\"h-reply\">\n<h2 id=\"h-reply\">Your reply"
+			  "</h2>\n");
+	form_begin(r, arena_printf(r->arena, "/threads/%lld/replies", (long long)t->id));
+	form_textarea(r, "body", "Reply", body, error,
+		      "Markdown: **bold**, *italic*, lists with -, links as [text](https://...). "
+		      "Mention a member with @ and their name.");
+	html_raw(&r->out, "<button type=\"submit\">Post reply</button>\n");
+	form_end(r);
+	html_raw(&r->out, "</section>\n");
+}
+
+static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
+			const char *reply_error)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT count(*) FROM posts WHERE thread_id = :t AND "
+					     "id > :first");
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":first", t->first_post_id);
+	int64_t replies = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0; /* traces included */
+	sqlite3_reset(st);
+	int64_t pages = replies ? (replies + REPLIES_PAGE - 1) / REPLIES_PAGE : 1;
+	if (page > pages)
+		page = pages;
+	bool last_page = page == pages;
+
+	/* Seen up to the newest post on this page; markers use the value from before. */
+	st = db_prepare(r->db, "SELECT coalesce(max(id), :first) FROM (SELECT id FROM posts WHERE "
+			       "thread_id = :t AND id > :first ORDER BY id LIMIT :limit OFFSET :off)");
+	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":first", t->first_post_id);
+	db_bind_int(st, ":limit", REPLIES_PAGE);
+	db_bind_int(st, ":off", (page - 1) * REPLIES_PAGE);
+	int64_t seen = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : t->first_post_id;
+	sqlite3_reset(st);
+	if (seen > t->last_read)
+		thread_mark_read(r->db, r->user->id, t->id, seen);
+
+	page_begin(r, page > 1 ? arena_printf(r->arena, "%s (page %lld)", t->title, (long long)page)
+			       : t->title);
+	html(&r->out, "<p class=\"meta\"><a href=\"%s\">%s</a></p>\n<h1>%s",
+	     board_url(r, t), *t->slug ? t->community_name : "All communities", t->title);
+	if (t->answer_post_id)
+		html_raw(&r->out, " <span class=\"badge badge-answered\">Answered</span>");
+	else if (t->question)
+		html_raw(&r->out, " <span class=\"badge badge-question\">Question</span>");
+	html_raw(&r->out, "</h1>\n");
+	shares_line(r, t);
+	bool followed = thread_is_followed(r->db, r->user->id, t->id);
+	html_raw(&r->out, "<div class=\"thread-tools\">");
+	button_form(r, arena_printf(r->arena, "/threads/%lld/%s", (long long)t->id,
+				    followed ? "unfollow" : "follow"),
+		    followed ? "Unfollow" : "Follow", "secondary");
+	html(&r->out, "<span class=\"meta\">%s</span></div>\n",
+	     followed ? "You are notified of new replies." : "Follow to be notified of new replies.");
+
+	if (page == 1) {
+		one_post(r, t, t->first_post_id, arena_printf(r->arena, "post-%lld",
+							      (long long)t->first_post_id));
+		if (t->answer_post_id) {
+			html_raw(&r->out, "<section class=\"accepted-answer\" aria-labelledby=\"h-answer\">"
+					  "\n<h2 id=\"h-answer\">Accepted answer</h2>\n");
+			one_post(r, t, t->answer_post_id, "answer");
+			if (t->is_asker || t->may_moderate)
+				button_form(r, arena_printf(r->arena, "/threads/%lld/unaccept",
+							    (long long)t->id),
+					    "Unmark the answer", "secondary");
+			html_raw(&r->out, "</section>\n");
+		}
+	} else {
+		html(&r->out, "<p class=\"meta\"><a href=\"/threads/%lld\">Back to the opening post"
+			      "</a></p>\n", (long long)t->id);
+	}
+	html(&r->out, "<h2 id=\"h-replies\">%lld repl%s</h2>\n", (long long)t->reply_count,
+	     t->reply_count == 1 ? "y" : "ies");
+	pager(r, t, page, pages);
+	if (last_page)
+		html(&r->out, "<div id=\"posts\" class=\"posts\" data-events=\"/threads/%lld/events\" "
+			      "data-fragment=\"/threads/%lld/replies\" data-after=\"%lld\">\n",
+		     (long long)t->id, (long long)t->id, (long long)t->last_post_id);
+	else
+		html_raw(&r->out, "<div class=\"posts\">\n");
+	/* The replies of this page: those after the last one of the pages before. */
+	int64_t after = t->first_post_id;
+	if (page > 1) {
+		st = db_prepare(r->db, "SELECT id FROM posts WHERE thread_id = :t AND id > :first "
+				       "ORDER BY id LIMIT 1 OFFSET :off");
+		db_bind_int(st, ":t", t->id);
+		db_bind_int(st, ":first", t->first_post_id);
+		db_bind_int(st, ":off", (page - 1) * REPLIES_PAGE - 1);
+		if (db_step(st) == SQLITE_ROW)
+			after = db_col_int(st, 0);
+		sqlite3_reset(st);
+	}
+	replies_after(r, t, after, REPLIES_PAGE);
+	html_raw(&r->out, "</div>\n");
+	if (last_page)
+		html(&r->out, "<p class=\"live-status meta\" role=\"status\" aria-live=\"polite\"></p>\n"
+			      "<script src=\"%s\" defer></script>\n", asset_url("live.js"));
+	pager(r, t, page, pages);
+	reply_form(r, t, reply_body, reply_error);
+	share_form(r, t);
+	page_end(r);
+}
+
+void handle_thread(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	int64_t page = parse_id(req_query(r, "page") ? req_query(r, "page") : "");
+	thread_page(r, t, page < 1 ? 1 : page, NULL, NULL);
+}
+
+/* GET /threads/:id/replies?after=N: the replies after N as an HTML fragment (no layout), for
+ * live updates; rendered exactly as on the page. */
+void handle_thread_replies(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	const char *after_text = req_query(r, "after");
+	int64_t after = after_text ? parse_id(after_text) : 0;
+	r->content_type = "text/html; charset=utf-8";
+	resp_header(r, "Cache-Control", "no-store");
+	int64_t last = replies_after(r, t, after, FRAGMENT_MAX);
+	if (last > t->last_read)
+		thread_mark_read(r->db, r->user->id, t->id, last);
+}
+
+/* ---- writing ---- */
+
+/* Commits, tells live listeners, and redirects; or answers 503. */
+static void finish(Req *r, int64_t thread_id, const char *location)
+{
+	if (!db_commit(r->db)) {
+		db_rollback(r->db);
+		resp_error(r, 503, "That could not be saved just now. Please try again.");
+		return;
+	}
+	live_thread_changed(thread_id);
+	resp_redirect(r, location);
+}
+
+static bool begin(Req *r)
+{
+	if (db_begin(r->db))
+		return true;
+	resp_error(r, 503, "That could not be saved just now. Please try again.");
+	return false;
+}
+
+void handle_thread_reply(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	if (!t->may_reply) {
+		resp_error(r, 403, "Only participants and facilitators of this community reply to "
+				   "its discussions.");
+		return;
+	}
+	const char *body;
+	const char *error = post_body_check(r, &body);
+	if (error) {
+		r->status = strlen(body) > POST_BODY_MAX ? 413 : 422;
+		thread_page(r, t, INT32_MAX, body, error);
+		return;
+	}
+	if (!begin(r))
+		return;
+	int64_t post = post_reply(r->db, t->id, r->user->id, body, time(NULL));
+	if (!post) {
+		db_rollback(r->db);
+		resp_error(r, 503, "Your reply could not be saved just now. Please try again.");
+		return;
+	}
+	finish(r, t->id, post_location(r, t, post));
+}
+
+typedef struct {
+	int64_t id, thread_id, author_id;
+	bool deleted;
+	const char *body;
+} Post;
+
+/* Loads a post of a thread the member may read (404 otherwise) and its thread. */
+static Post *load_post(Req *r, Thread **thread)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT id, thread_id, author_id, deleted_at IS NOT "
+					     "NULL, body FROM posts WHERE id = :p");
+	db_bind_int(st, ":p", req_param_id(r, 0));
+	if (db_step(st) != SQLITE_ROW) {
+		resp_error(r, 404, "There is no post at this address.");
+		return NULL;
+	}
+	Post *p = arena_alloc(r->arena, sizeof *p);
+	p->id = db_col_int(st, 0);
+	p->thread_id = db_col_int(st, 1);
+	p->author_id = db_col_int(st, 2);
+	p->deleted = db_col_int(st, 3);
+	p->body = arena_strdup(r->arena, db_col_text(st, 4));
+	sqlite3_reset(st);
+	*thread = load_thread(r, p->thread_id);
+	return *thread ? p : NULL;
+}
+
+/* GET /posts/:id: the post in its thread, on the right page. */
+void handle_post(Req *r)
+{
+	Thread *t;
+	Post *p = load_post(r, &t);
+	if (p)
+		resp_redirect(r, post_location(r, t, p->id));
+}
+
+typedef struct {
+	const char *title, *body;
+	bool question;
+	const char *e_title, *e_body;
+} EditForm;
+
+static void edit_page(Req *r, const Thread *t, const Post *p, const EditForm *f)
+{
+	bool opening = p->id == t->first_post_id;
+	page_begin(r, "Edit your post");
+	html(&r->out, "<p class=\"meta\"><a href=\"/posts/%lld\">%s</a></p>\n<h1>Edit your post</h1>\n",
+	     (long long)p->id, t->title);
+	form_error_summary(r, !!f->e_title + !!f->e_body);
+	form_begin(r, arena_printf(r->arena, "/posts/%lld/edit", (long long)p->id));
+	if (opening)
+		form_input(r, "title", "Title", "text", f->title, f->e_title, "off");
+	form_textarea(r, "body", "Message", f->body, f->e_body,
+		      "Markdown: **bold**, *italic*, lists with -, links as [text](https://...). "
+		      "The post will show that it was edited, and when.");
+	if (opening)
+		html(&r->out, "<div class=\"field checkbox\"><input id=\"f-question\" type=\"checkbox\" "
+			      "name=\"question\" value=\"yes\"%s> <label for=\"f-question\">This is a "
+			      "question</label></div>\n", f->question ? " checked" : "");
+	html_raw(&r->out, "<button type=\"submit\">Save</button>\n");
+	form_end(r);
+	page_end(r);
+}
+
+/* Only the author edits a post, and not once it is deleted. */
+static Post *editable_post(Req *r, Thread **t)
+{
+	Post *p = load_post(r, t);
+	if (!p)
+		return NULL;
+	if (p->author_id != r->user->id) {
+		resp_error(r, 403, "Only the author can edit a post.");
+		return NULL;
+	}
+	if (p->deleted) {
+		resp_error(r, 409, "This post was deleted; it cannot be edited.");
+		return NULL;
+	}
+	return p;
+}
+
+void handle_post_edit(Req *r)
+{
+	Thread *t;
+	Post *p = editable_post(r, &t);
+	if (p)
+		edit_page(r, t, p, &(EditForm){.title = t->title, .body = p->body,
+					       .question = t->question});
+}
+
+void handle_post_update(Req *r)
+{
+	Thread *t;
+	Post *p = editable_post(r, &t);
+	if (!p)
+		return;
+	bool opening = p->id == t->first_post_id;
+	EditForm f = {0};
+	f.e_body = post_body_check(r, &f.body);
+	if (opening)
+		f.e_title = thread_title_check(r, &f.title);
+	f.question = !strcmp(req_form_or(r, "question", ""), "yes");
+	if (f.e_title || f.e_body) {
+		r->status = f.e_body && strlen(f.body) > POST_BODY_MAX ? 413 : 422;
+		edit_page(r, t, p, &f);
+		return;
+	}
+	if (!begin(r))
+		return;
+	if (!post_update(r->db, p->id, f.body, opening ? f.title : NULL, f.question, time(NULL))) {
+		db_rollback(r->db);
+		resp_error(r, 503, "Your post could not be saved just now. Please try again.");
+		return;
+	}
+	finish(r, t->id, post_location(r, t, p->id));
+}
+
+void handle_post_delete(Req *r)
+{
+	Thread *t;
+	Post *p = load_post(r, &t);
+	if (!p)
+		return;
+	if (p->author_id != r->user->id && !t->may_moderate) {
+		resp_error(r, 403, "Only the author, the community's facilitators and association "
+				   "staff can delete a post.");
+		return;
+	}
+	if (p->deleted) {
+		resp_redirect(r, post_location(r, t, p->id));
+		return;
+	}
+	if (!begin(r))
+		return;
+	if (!post_delete(r->db, p->id, r->user->id, time(NULL))) {
+		db_rollback(r->db);
+		resp_error(r, 503, "The post could not be deleted just now. Please try again.");
+		return;
+	}
+	finish(r, t->id, post_location(r, t, p->id));
+}
+
+void handle_post_accept(Req *r)
+{
+	Thread *t;
+	Post *p = load_post(r, &t);
+	if (!p)
+		return;
+	if (!t->is_asker && !t->may_moderate) {
+		resp_error(r, 403, "Only the member who asked, the community's facilitators and "
+				   "association staff can mark the answer.");
+		return;
+	}
+	if (!t->question || p->id == t->first_post_id || p->deleted) {
+		resp_error(r, 409, "Only a reply to a question can be its answer.");
+		return;
+	}
+	if (!begin(r))
+		return;
+	if (!thread_accept(r->db, t->id, p->id, r->user->id)) {
+		db_rollback(r->db);
+		resp_error(r, 503, "The answer could not be marked just now. Please try again.");
+		return;
+	}
+	finish(r, t->id, arena_printf(r->arena, "/threads/%lld?notice=answer-marked#answer",
+				      (long long)t->id));
+}
+
+void handle_thread_unaccept(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	if (!t->is_asker && !t->may_moderate) {
+		resp_error(r, 403, "Only the member who asked, the community's facilitators and "
+				   "association staff can change the answer.");
+		return;
+	}
+	if (!begin(r))
+		return;
+	thread_accept(r->db, t->id, 0, r->user->id);
+	finish(r, t->id, arena_printf(r->arena, "/threads/%lld?notice=answer-cleared",
+				      (long long)t->id));
+}
+
+void handle_thread_share(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	if (t->is_private) {
+		resp_error(r, 409, "Discussions of a private community stay in that community.");
+		return;
+	}
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT id FROM communities WHERE slug = :s AND "
+					     "status != 'archived'");
+	db_bind_text(st, ":s", req_form_or(r, "community", ""));
+	int64_t target = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (!target) {
+		resp_error(r, 422, "Choose a community to share the discussion with.");
+		return;
+	}
+	if (target == t->community_id) {
+		resp_error(r, 409, "The discussion is already on that community's board.");
+		return;
+	}
+	if (!community_postable(r, target)) {
+		resp_error(r, 403, "You can share a discussion only into communities you take part "
+				   "in or facilitate.");
+		return;
+	}
+	if (!begin(r))
+		return;
+	bool added = thread_share(r->db, t->id, target, r->user->id, time(NULL));
+	finish(r, t->id, arena_printf(r->arena, "/threads/%lld?notice=%s", (long long)t->id,
+				      added ? "thread-shared" : "already-shared"));
+}
+
+void handle_thread_unshare(Req *r)
+{
+	Thread *t = load_thread(r, req_param_id(r, 0));
+	if (!t)
+		return;
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT community_id, shared_by FROM thread_shares "
+					     "WHERE id = :s AND thread_id = :t");
+	db_bind_int(st, ":s", req_param_id(r, 1));
+	db_bind_int(st, ":t", t->id);
+	if (db_step(st) != SQLITE_ROW) {
+		resp_error(r, 404, "This discussion is not shared there.");
+		return;
+	}
+	int64_t community = db_col_int(st, 0), by = db_col_int(st, 1);
+	sqlite3_reset(st);
+	if (by != r->user->id && !community_moderated_by(r, community) && !t->may_moderate) {
+		resp_error(r, 403, "Only who shared it, the facilitators and association staff can "
+				   "remove a shared discussion from a board.");
+		return;
+	}
+	st = db_prepare(r->db, "DELETE FROM thread_shares WHERE id = :s");
+	db_bind_int(st, ":s", req_param_id(r, 1));
+	if (!db_run(st)) {
+		resp_error(r, 503, "That could not be saved just now. Please try again.");
+		return;
+	}
+	resp_redirect(r, arena_printf(r->arena, "/threads/%lld?notice=share-removed",
+				      (long long)t->id));
+}
