@@ -8,7 +8,7 @@ VERSION  := 0.1.0
 # Parallel work trees build apart: make check BUILD=build-mine
 BUILD    ?= build
 PREFIX   ?= /usr/local
-PKGS     := libmicrohttpd sqlite3 libsodium libcmark libical libqrencode
+PKGS     := libmicrohttpd sqlite3 libsodium libcmark libical libqrencode zlib
 TESTPKGS := libcurl
 
 CC       ?= cc
@@ -89,6 +89,17 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/asan/tests/%,$(UNIT_TESTS) $(HTTP_TES
 check: deps
 	@$(MAKE) --no-print-directory $(BUILD)/asan/practica $(TEST_BINS)
 	@PRACTICA_BIN=$(BUILD)/asan/practica sh tests/run.sh $(TEST_BINS)
+
+# --- the browser suite (tests/browser): journeys in Debian's Chromium, axe-core, phones, page
+# weight. Runs the release build unless BROWSER_BIN names another (e.g. the asan build).
+.PHONY: check-browser
+BROWSER_BIN ?= $(BUILD)/release/practica
+check-browser:
+	@sh scripts/deps.sh browser
+	@$(MAKE) --no-print-directory $(BROWSER_BIN)
+	@cd tests/browser && { [ node_modules/.package-lock.json -nt package-lock.json ] || \
+		npm ci --no-audit --no-fund --loglevel=error; }
+	@PRACTICA_BIN=$(abspath $(BROWSER_BIN)) node tests/browser/run.js
 
 # --- running it ---
 DEMO_DB ?= var/demo.db

@@ -5,7 +5,17 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev \
-libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev tzdata"
+libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev tzdata zlib1g-dev"
+
+# `deps.sh browser`: what the browser tests (make check-browser) need on top: Debian's
+# Chromium and fonts, and Node.js with npm unless the machine already has them (a newer
+# Node.js from elsewhere must not be replaced). `make check-browser` then runs `npm ci`.
+if [ "${1:-}" = "browser" ]; then
+	PACKAGES="$PACKAGES chromium fonts-dejavu-core"
+	if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+		PACKAGES="$PACKAGES nodejs npm"
+	fi
+fi
 
 # `deps.sh bench`: make bench and make bench-quick need the load generator and the reference
 # web server (bench/run.sh starts its own nginx on a spare port, never the system's).

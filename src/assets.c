@@ -4,8 +4,10 @@
 #include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "compress.h"
 #include "embedded.h"
 
 #define MAX_ASSETS 16
@@ -15,6 +17,7 @@ typedef struct {
 	char url[128];
 	char hashed_name[112];
 	struct MHD_Response *response;
+	struct MHD_Response *gzipped; /* NULL when gzip would not help (images) */
 } Asset;
 
 static Asset assets[MAX_ASSETS];
@@ -63,14 +66,36 @@ bool assets_init(void)
 		MHD_add_response_header(a->response, "Cache-Control",
 					"public, max-age=31536000, immutable");
 		http_add_security_headers(a->response);
+		char *packed;
+		size_t packed_len;
+		if (compressible_type(mime_type(f->name)) &&
+		    gzip_bytes(f->data, f->size, &packed, &packed_len)) {
+			a->gzipped = MHD_create_response_from_buffer(packed_len, packed,
+								     MHD_RESPMEM_MUST_FREE);
+			if (!a->gzipped) {
+				free(packed);
+				return false;
+			}
+			MHD_add_response_header(a->gzipped, "Content-Type", mime_type(f->name));
+			MHD_add_response_header(a->gzipped, "Content-Encoding", "gzip");
+			MHD_add_response_header(a->gzipped, "Cache-Control",
+						"public, max-age=31536000, immutable");
+			http_add_security_headers(a->gzipped);
+			MHD_add_response_header(a->gzipped, "Vary", "Accept-Encoding");
+			MHD_add_response_header(a->response, "Vary", "Accept-Encoding");
+		}
 	}
 	return true;
 }
 
 void assets_free(void)
 {
-	for (int i = 0; i < nassets; i++)
+	for (int i = 0; i < nassets; i++) {
 		MHD_destroy_response(assets[i].response);
+		if (assets[i].gzipped)
+			MHD_destroy_response(assets[i].gzipped);
+	}
+	memset(assets, 0, sizeof assets);
 	nassets = 0;
 }
 
@@ -87,7 +112,8 @@ void handle_static(Req *r)
 	const char *want = req_param(r, 0);
 	for (int i = 0; i < nassets; i++)
 		if (!strcmp(assets[i].hashed_name, want)) {
-			resp_prebuilt(r, assets[i].response);
+			bool gzip = assets[i].gzipped && accepts_gzip(req_header(r, "Accept-Encoding"));
+			resp_prebuilt(r, gzip ? assets[i].gzipped : assets[i].response);
 			return;
 		}
 	resp_error(r, 404, "There is no file at this address.");

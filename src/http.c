@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compress.h"
 #include "config.h"
 #include "html.h"
 #include "page.h"
@@ -200,7 +201,7 @@ static void send_response(Req *r)
 		return;
 	}
 	size_t len;
-	char *body = buf_take(&r->out, &len);
+	char *body = compress_response(r, buf_take(&r->out, &len), &len);
 	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(body);
