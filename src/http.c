@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,21 @@ void http_add_security_headers(struct MHD_Response *resp)
 {
 	for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
 		MHD_add_response_header(resp, security_headers[i][0], security_headers[i][1]);
+}
+
+static bool has_header(const Req *r, const char *name);
+
+/* The same for a dynamic response, where a handler may set a stricter value of its own (a
+ * page with a secret in its address sends Referrer-Policy: no-referrer): the handler's
+ * replaces the default instead of joining it. Content-Security-Policy is the exception: a
+ * handler's policy is added, and browsers enforce every policy sent, so it can only tighten. */
+static void add_security_headers(const Req *r, struct MHD_Response *resp)
+{
+	for (size_t i = 0; i < sizeof security_headers / sizeof *security_headers; i++)
+		if (!strcmp(security_headers[i][0], "Content-Security-Policy") ||
+		    !has_header(r, security_headers[i][0]))
+			MHD_add_response_header(resp, security_headers[i][0],
+						security_headers[i][1]);
 }
 
 /* ---- request accessors ---- */
@@ -189,6 +205,14 @@ void resp_prebuilt(Req *r, const void *mhd_response)
 	r->status = 200;
 }
 
+static bool has_header(const Req *r, const char *name)
+{
+	for (const Header *h = r->headers; h; h = h->next)
+		if (!strcasecmp(h->name, name))
+			return true;
+	return false;
+}
+
 static void send_response(Req *r)
 {
 	struct MHD_Connection *conn = mhd(r);
@@ -212,7 +236,7 @@ static void send_response(Req *r)
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
 	/* Members-only pages must not linger in shared or back-button caches. */
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	http_add_security_headers(resp);
+	add_security_headers(r, resp);
 	for (Header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
 	MHD_queue_response(conn, (unsigned)r->status, resp);
@@ -551,6 +575,39 @@ static void log_mhd_error(void *cls, const char *fmt, va_list ap)
 
 /* ---- the daemon ---- */
 
+/* Connection limits (config max-connections, max-connections-per-address). Idle and trickling
+ * connections cost a socket and a little memory, never a worker, so the total can be high; it
+ * is kept within the open-file limit, which is raised to its hard maximum first. The
+ * per-address limit stops one client from taking them all, but behind a trusted proxy every
+ * connection comes from the proxy, so there it is off unless set. */
+static void connection_limits(unsigned *total, unsigned *per_address)
+{
+	struct rlimit rl;
+	rlim_t files = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		files = rl.rlim_cur;
+	}
+	/* Room for the database, its WAL, logs, uploads in flight and the listening socket. */
+	rlim_t room = files > 256 ? files - 128 : files / 2;
+	*total = (unsigned)config.max_connections;
+	if ((rlim_t)*total > room) {
+		fprintf(stderr, "practica: max-connections %u lowered to %u to fit the open-file limit "
+				"(%llu); raise it with ulimit -n or LimitNOFILE\n",
+			*total, (unsigned)room, (unsigned long long)files);
+		*total = (unsigned)room;
+	}
+	if (config.max_per_address >= 0)
+		*per_address = (unsigned)config.max_per_address;
+	else
+		*per_address = config.trust_proxy ? 0 : 1000;
+}
+
+
 static bool resolve_listen(struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
@@ -607,13 +664,16 @@ int http_serve(const Route *table)
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	size_t pool = config.max_header * 2 > 32768 ? config.max_header * 2 : 32768;
+	unsigned max_connections, max_per_address;
+	connection_limits(&max_connections, &max_per_address);
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
 		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config.timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-		NULL, MHD_OPTION_END);
+		NULL, MHD_OPTION_CONNECTION_LIMIT, max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, max_per_address, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "practica: cannot listen on %s:%d (is it in use?)\n",
 			config.listen_host, config.port);
