@@ -131,6 +131,25 @@ void handle_post_delete(Req *r);
 void handle_post_accept(Req *r);
 /* members.c */
 void handle_member(Req *r);
+/* library.c, documents.c, resources.c, library_item.c */
+void handle_library(Req *r);
+void handle_community_library(Req *r);
+void handle_admin_library(Req *r);
+void handle_category_create(Req *r);
+void handle_category_update(Req *r);
+void handle_document_new(Req *r);
+void handle_document_create(Req *r);
+void handle_document_version_add(Req *r);
+void handle_document_download(Req *r);
+void handle_document_version_download(Req *r);
+void handle_resource_new(Req *r);
+void handle_resource_create(Req *r);
+void handle_library_item(Req *r);
+void handle_library_item_edit(Req *r);
+void handle_library_item_update(Req *r);
+void handle_library_item_delete(Req *r);
+void handle_library_rate(Req *r);
+void handle_library_unrate(Req *r);
 /* assets.c */
 void handle_static(Req *r);
 /* routes.c */

@@ -28,6 +28,7 @@ struct ReqState {
 	struct MHD_PostProcessor *post;
 	size_t received;
 	size_t limit;     /* config.max_body, or config.max_upload on upload routes */
+	const char *too_large; /* the 413 message for this route */
 	Upload *last_upload;
 	bool urlencoded;  /* the body is application/x-www-form-urlencoded */
 	int escape_state; /* percent-escape check across chunks: 0, or hex digits still due */
@@ -190,8 +191,11 @@ void resp_redirect(Req *r, const char *location)
 		r->out.data[0] = '\0';
 }
 
+static void drop_body_reader(Req *r);
+
 void resp_error(Req *r, int status, const char *message)
 {
+	drop_body_reader(r);
 	r->status = status;
 	r->out.len = 0;
 	if (r->out.data)
@@ -203,6 +207,52 @@ void resp_prebuilt(Req *r, const void *mhd_response)
 {
 	r->prebuilt = mhd_response;
 	r->status = 200;
+}
+
+/* ---- bodies read in pieces (resp_body_reader) ---- */
+
+struct BodyReader {
+	uint64_t size;
+	BodyRead read;
+	void *cls;
+	void (*done)(void *cls);
+};
+
+static void body_reader_free(void *p)
+{
+	struct BodyReader *br = p;
+	if (br && br->done)
+		br->done(br->cls);
+	free(br);
+}
+
+/* A body reader set but never handed to libmicrohttpd (an error replaced the response). */
+static void drop_body_reader(Req *r)
+{
+	body_reader_free(r->body_reader);
+	r->body_reader = NULL;
+}
+
+static ssize_t body_reader_piece(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct BodyReader *br = cls;
+	if (pos >= br->size)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	if (max > br->size - pos)
+		max = (size_t)(br->size - pos);
+	long n = br->read(br->cls, pos, buf, max);
+	return n > 0 && (size_t)n <= max ? (ssize_t)n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+void resp_body_reader(Req *r, uint64_t size, BodyRead read, void *cls, void (*done)(void *cls))
+{
+	drop_body_reader(r);
+	struct BodyReader *br = xmalloc(sizeof *br);
+	*br = (struct BodyReader){size, read, cls, done};
+	r->body_reader = br;
+	r->out.len = 0;
+	if (r->out.data)
+		r->out.data[0] = '\0';
 }
 
 static bool has_header(const Req *r, const char *name)
@@ -225,17 +275,31 @@ static void send_response(Req *r)
 		return;
 	}
 	size_t len;
-	char *body = compress_response(r, buf_take(&r->out, &len), &len);
-	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!resp) {
-		free(body);
-		return;
+	if (r->body_reader) {
+		/* 64 KiB pieces: few reads per megabyte, little memory per download. */
+		struct BodyReader *br = r->body_reader;
+		r->body_reader = NULL;
+		resp = MHD_create_response_from_callback(br->size, 64 * 1024, body_reader_piece, br,
+							 body_reader_free);
+		if (!resp) {
+			body_reader_free(br);
+			return;
+		}
+		r->state->bytes_sent = (size_t)br->size;
+	} else {
+		char *body = compress_response(r, buf_take(&r->out, &len), &len);
+		resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+		if (!resp) {
+			free(body);
+			return;
+		}
+		r->state->bytes_sent = len;
 	}
-	r->state->bytes_sent = len;
 	MHD_add_response_header(resp, "Content-Type",
 				r->content_type ? r->content_type : "text/html; charset=utf-8");
 	/* Members-only pages must not linger in shared or back-button caches. */
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (!has_header(r, "Cache-Control"))
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	add_security_headers(r, resp);
 	for (Header *h = r->headers; h; h = h->next)
 		MHD_add_response_header(resp, h->name, h->value);
@@ -462,17 +526,23 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *ur
 	}
 
 	r->state->limit = config.max_body;
+	r->state->too_large = "What you sent is too large. Shorten it and try again.";
 	if (strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "POST"))
 		return MHD_YES; /* answered with 405 by dispatch() on the next call */
 	if (!strcmp(method, "POST")) {
 		const Route *rt = NULL;
 		if (route_match(route_table, method, url, r->arena, &rt, NULL, NULL) == MATCH_OK &&
-		    rt->upload)
+		    rt->upload) {
 			r->state->limit = config.max_upload;
+			r->state->too_large = arena_printf(
+				r->arena, "The file is too large: files can be at most %zu MB. Make it "
+					  "smaller (for example, save a PDF at a lower image quality) "
+					  "and upload it again.",
+				(config.max_upload + 512 * 1024) / (1024 * 1024));
+		}
 		const char *length = req_header(r, "Content-Length");
 		if (length && strtoull(length, NULL, 10) > r->state->limit)
-			return answer_now(r, 413,
-					  "What you sent is too large. Shorten it and try again.");
+			return answer_now(r, 413, r->state->too_large);
 		const char *ct = req_header(r, "Content-Type");
 		r->state->urlencoded = content_type_is(ct, MHD_HTTP_POST_ENCODING_FORM_URLENCODED);
 		if (r->state->urlencoded ||
@@ -505,7 +575,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			 * read and drop the rest and answer 413 then; a client that streams on
 			 * far past the limit is cut off without an answer. */
 			r->body_status = 413; /* outranks a parse error seen on the way */
-			r->body_error = "What you sent is too large. Shorten it and try again.";
+			r->body_error = r->state->too_large;
 			return r->state->received > 4 * r->state->limit ? MHD_NO : MHD_YES;
 		}
 		if (r->state->post && !r->body_status) {
@@ -557,6 +627,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 	if (r->state->post)
 		MHD_destroy_post_processor(r->state->post);
+	drop_body_reader(r);
 	for (Upload *u = r->uploads; u; u = u->next)
 		if (u->tmp)
 			fclose(u->tmp);

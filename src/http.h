@@ -95,6 +95,7 @@ struct Req {
 	Buf out;
 	Header *headers;
 	const void *prebuilt; /* a response built once at start-up (static assets) */
+	struct BodyReader *body_reader; /* a body read in pieces after the handler (downloads) */
 
 	void *conn; /* struct MHD_Connection *, for http.c and auth.c */
 	struct ReqState *state; /* http.c's private parsing state */
@@ -124,6 +125,16 @@ void resp_error(Req *r, int status, const char *message);
 
 /* Sends a response prepared at start-up (a struct MHD_Response *) instead of r->out. */
 void resp_prebuilt(Req *r, const void *mhd_response);
+
+/* A body of known size produced in pieces after the handler returns, instead of r->out, so a
+ * large file is never whole in memory (file downloads). read() copies up to max bytes from
+ * offset pos of the body into buf and returns how many (at least 1), or -1 on failure (the
+ * connection is then closed and the client sees a short body). It runs later, on the same
+ * worker thread, outside the request: cls must be heap memory, not the request arena; done()
+ * (may be NULL) releases it when the response is finished or not sent. Status, content type
+ * and headers come from r as usual; a handler's own Cache-Control replaces the default. */
+typedef long (*BodyRead)(void *cls, uint64_t pos, char *buf, size_t max);
+void resp_body_reader(Req *r, uint64_t size, BodyRead read, void *cls, void (*done)(void *cls));
 
 /* Adds the headers every response carries (CSP, nosniff, ...); for prebuilt responses too. */
 struct MHD_Response;

@@ -254,11 +254,8 @@ static void form_page(Req *r, const Meeting *m, const char *heading, int errors)
 /* Was the upload refused for what it is (empty, or a kind of file not accepted)? */
 static bool upload_refused(const Upload *u)
 {
-	unsigned char head[8192];
-	if (!u || !u->tmp || u->size <= 0 || fseek(u->tmp, 0, SEEK_SET) != 0)
-		return true;
-	size_t n = fread(head, 1, sizeof head, u->tmp);
-	return file_sniff_type(head, n, u->filename) == NULL;
+	const char *why;
+	return file_upload_type(u, &why) == NULL;
 }
 
 void handle_material_add(Req *r)

@@ -433,9 +433,10 @@ TEST(association_wide_meeting_under_admin)
 
 TEST(file_that_is_not_a_material_404)
 {
-	CHECK(sql_exec(&srv, "INSERT INTO files (name, content_type, size, sha256, data, created_at) "
-			     "VALUES ('private.pdf', 'application/pdf', 5, zeroblob(32), "
-			     "CAST('%%PDF-' AS BLOB), 0)"),
+	CHECK(sql_exec(&srv, "INSERT INTO blobs (sha256, size, data) VALUES (zeroblob(32), 5, "
+			     "CAST('%%PDF-' AS BLOB)); INSERT INTO files (name, content_type, size, "
+			     "sha256, created_at) VALUES ('private.pdf', 'application/pdf', 5, "
+			     "zeroblob(32), 0)"),
 	      "could not insert a file");
 	int64_t id = sql_int(&srv, "SELECT id FROM files WHERE name = 'private.pdf'");
 	char path[64];
