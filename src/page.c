@@ -175,15 +175,6 @@ static const struct {
 	{"rating-removed", "Your rating was removed."},
 	{"category-added", "The category was added."},
 	{"category-renamed", "The category was saved."},
-	{"document-added", "The document is in the library."},
-	{"version-added", "The new version is uploaded; the earlier ones stay available below."},
-	{"link-shared", "The link is in the library."},
-	{"item-saved", "Your changes were saved."},
-	{"item-deleted", "It was deleted from the library."},
-	{"rating-saved", "Your rating was saved. Thank you!"},
-	{"rating-removed", "Your rating was removed."},
-	{"category-added", "The category was added."},
-	{"category-renamed", "The category was saved."},
 };
 
 void page_notice(Req *r)
