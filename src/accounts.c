@@ -271,6 +271,9 @@ static void account_page(Req *r, const char *e_current, const char *e_new)
 		   "new-password");
 	html_raw(&r->out, "<button type=\"submit\">Change password</button>\n");
 	form_end(r);
+	html_raw(&r->out, "<h2>Your data</h2>\n<p><a href=\"/account/export\">Download everything "
+			  "Practica holds about you</a> (a JSON file: your account, sign-ups, RSVPs, "
+			  "attendance, proposals, posts and more).</p>\n");
 	page_end(r);
 }
 
