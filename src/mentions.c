@@ -95,9 +95,10 @@ int64_t mention_match(Db *db, const char *s, size_t *len)
 		size_t a = apostrophe(s + i);
 		if (a)
 			i += a;
-		else if (s[i] == ' ' && words < MENTION_MAX_WORDS && word_at(s + i + 1))
+		else if (s[i] == ' ' && words < MENTION_MAX_WORDS && s[i + 1] && s[i + 1] != ' ' &&
+			 s[i + 1] != '\n')
 			i++, words++;
-		else if (s[i] == '-' || s[i] == '.')
+		else if (s[i] == '-' || s[i] == '.' || s[i] == '&')
 			i++;
 		else
 			break;
