@@ -16,6 +16,8 @@
 
 #define MENTION_MAX_BYTES 80 /* the longest name (or email local part) looked for */
 #define MENTION_MAX_WORDS 6
+#define MENTION_MAX_TRIES 8   /* candidate names looked up per "@", longest first */
+#define MENTION_MAX_ATS 60    /* "@"s looked at per post: a post of @@@@ stays cheap */
 
 /* Bytes of an apostrophe at p: ' or the typographic ’ that smart punctuation makes. */
 static size_t apostrophe(const char *p)
@@ -104,7 +106,7 @@ int64_t mention_match(Db *db, const char *s, size_t *len)
 			break;
 	}
 	int64_t id = 0;
-	for (int k = nends - 1; k >= 0 && !id; k--)
+	for (int k = nends - 1; k >= 0 && k >= nends - MENTION_MAX_TRIES && !id; k--)
 		if ((id = member_by_name(db, s, ends[k])))
 			*len = ends[k];
 	/* The email's local part, when it names someone with a longer match. */
@@ -131,6 +133,7 @@ typedef struct {
 	bool render;  /* turn mentions into links, or only collect ids */
 	int64_t *ids; /* collected, distinct */
 	int nids, max;
+	int ats;      /* "@"s looked up so far */
 } Walk;
 
 static bool inside_link(cmark_node *node)
@@ -163,6 +166,8 @@ static void process_text(Walk *w, cmark_node *text)
 	for (char *at = strchr(lit, '@'); at; at = strchr(at + 1, '@')) {
 		if (at > lit + emitted && (word_at(at - 1) || at[-1] == '@'))
 			continue; /* "ana@school.org" is an address, not a mention */
+		if (w->ats++ >= MENTION_MAX_ATS)
+			break;
 		size_t len;
 		int64_t id = mention_match(w->db, at + 1, &len);
 		if (!id)

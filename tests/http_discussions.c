@@ -868,6 +868,21 @@ TEST(hostile_markdown_never_reaches_the_page)
 	CHECK(!body_has(&r, "<b>Bold</b>") && body_has(&r, "Eve &lt;b&gt;Bold&lt;/b&gt;"),
 	      "a name's markup reached the page");
 	reply_free(&r);
+	/* A flood of mentions costs a bounded number of look-ups and notifies once. */
+	char *flood = malloc(19001);
+	for (int i = 0; i < 1900; i++)
+		memcpy(flood + 10 * i, "@Ana Ruiz ", 10);
+	flood[19000] = '\0';
+	int64_t notes = sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld",
+				(long long)ana.id);
+	int64_t ft = start_thread(&mo, "/board", "Flood", flood, false);
+	free(flood);
+	r = get(&pia, pathf("/threads/%lld", (long long)ft));
+	int links = count_of(r.body, "class=\"mention\"");
+	CHECK(r.status == 200 && links > 0 && links <= 60, "%d mention links", links);
+	reply_free(&r);
+	CHECK(sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld",
+		      (long long)ana.id) == notes + 1, "not notified exactly once");
 	/* Deep nesting and pathological input: answered quickly, no error. */
 	size_t n = 15000;
 	char *deep = malloc(3 * n + 16);
