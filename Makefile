@@ -16,7 +16,7 @@ WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-nonliteral -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Wno-missing-field-initializers -Wvla
 BASEFLAGS = -std=c11 -D_GNU_SOURCE -DPRACTICA_VERSION='"$(VERSION)"' $(WARN) \
             -Isrc $(shell pkg-config --cflags $(PKGS))
-LIBS      = $(shell pkg-config --libs $(PKGS)) -lpthread
+LIBS      = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 TESTLIBS  = $(shell pkg-config --libs $(TESTPKGS))
 
 RELEASE_FLAGS := -O2 -g -fstack-protector-strong -D_FORTIFY_SOURCE=2

@@ -45,7 +45,9 @@ void handle_admin(Req *r)
 		 "<li><a href=\"/admin/meetings/new\">New meeting for all communities</a></li>\n"
 		 "<li><a href=\"/admin/attendance\">Attendance reports</a></li>\n</ul>\n"
 		 "<h2>Accountability</h2>\n<ul>\n"
-		 "<li><a href=\"/admin/audit\">Audit log</a></li>\n</ul>\n");
+		 "<li><a href=\"/admin/audit\">Audit log</a></li>\n</ul>\n"
+		 "<h2>The association</h2>\n<ul>\n"
+		 "<li><a href=\"/admin/branding\">Name, logo and accent colour</a></li>\n</ul>\n");
 	page_end(r);
 }
 

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "handlers.h"
 #include "html.h"
+#include "brand.h"
 #include "ics.h"
 #include "materials.h"
 #include "page.h"
@@ -466,6 +467,6 @@ void handle_calendar_feed(Req *r)
 	Meeting **list;
 	size_t count = load_meetings(r, &q, &list);
 	ics_write(&r->out, (const Meeting *const *)list, count,
-		  arena_printf(r->arena, "%s meetings", config.site_name));
+		  arena_printf(r->arena, "%s meetings", brand_name(r)));
 	r->content_type = "text/calendar; charset=utf-8";
 }

@@ -150,6 +150,11 @@ void handle_library_item_update(Req *r);
 void handle_library_item_delete(Req *r);
 void handle_library_rate(Req *r);
 void handle_library_unrate(Req *r);
+/* brand.c */
+void handle_brand_asset(Req *r);
+void handle_admin_branding(Req *r);
+void handle_admin_branding_save(Req *r);
+
 /* assets.c */
 void handle_static(Req *r);
 /* routes.c */

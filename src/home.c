@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "brand.h"
 #include "config.h"
 #include "discussions.h"
 #include "handlers.h"
@@ -35,7 +36,7 @@ void handle_landing(Req *r)
 	     "afterwards.</li>\n"
 	     "<li><strong>A document library</strong> of model documents and templates.</li>\n"
 	     "</ul>\n",
-	     config.site_name);
+	     brand_name(r));
 	if (members > 0)
 		html(&r->out, "<p>%lld member%s from %lld member school%s take part.</p>\n",
 		     (long long)members, members == 1 ? "" : "s", (long long)schools,

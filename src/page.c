@@ -6,6 +6,7 @@
 
 #include "assets.h"
 #include "auth.h"
+#include "brand.h"
 #include "config.h"
 #include "html.h"
 #include "notify.h"
@@ -28,11 +29,13 @@ void page_begin(Req *r, const char *title)
 	html(o,
 	     "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	     "<title>%s · %s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n<body>\n"
-	     "<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"
-	     "<header class=\"site-header\"><div class=\"wrap\">\n"
-	     "<a class=\"brand\" href=\"/\">%s</a>\n<nav aria-label=\"Main\"><ul>",
-	     title, config.site_name, asset_url("practica.css"), config.site_name);
+	     "<title>%s · %s</title>\n<link rel=\"stylesheet\" href=\"%s\">\n",
+	     title, brand_name(r), asset_url("practica.css"));
+	brand_head_links(r);
+	html_raw(o, "</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">Skip to content</a>\n"
+		    "<header class=\"site-header\"><div class=\"wrap\">\n");
+	brand_header_link(r);
+	html_raw(o, "<nav aria-label=\"Main\"><ul>");
 	const User *u = r->user;
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
@@ -84,7 +87,7 @@ void page_end(Req *r)
 	html(&r->out,
 	     "</main>\n<footer class=\"site-footer\"><div class=\"wrap\"><p>%s: a members-only "
 	     "knowledge center for Communities of Practice.</p></div></footer>\n</body>\n</html>\n",
-	     config.site_name);
+	     brand_name(r));
 }
 
 static const char *status_title(int status)
@@ -115,6 +118,7 @@ void page_error(Req *r, int status, const char *message)
 static const struct {
 	const char *key, *text;
 } notices[] = {
+	{"branding-saved", "The association's look was saved. Every page shows it now."},
 	{"agenda-added", "The agenda item was added."},
 	{"agenda-deleted", "The agenda item was deleted."},
 	{"agenda-moved", "The agenda item was moved."},

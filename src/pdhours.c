@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "attendance.h"
+#include "brand.h"
 #include "config.h"
 #include "handlers.h"
 #include "html.h"
@@ -159,7 +160,7 @@ void handle_pd_certificate(Req *r)
 		"<article class=\"certificate\">\n<p class=\"certificate-org\">%s</p>\n"
 		"<h1>Certificate of Professional Development</h1>\n<p>This certifies that</p>\n"
 		"<p class=\"certificate-name\">%s</p>\n",
-	     config.site_name, u->name);
+	     brand_name(r), u->name);
 	if (u->school_name && *u->school_name)
 		html(o, "<p class=\"certificate-school\">%s</p>\n", u->school_name);
 	html(o, "<p>completed <strong class=\"certificate-hours\">%s hours</strong> of professional "
@@ -168,6 +169,6 @@ void handle_pd_certificate(Req *r)
 	if (rows)
 		year_table(r, rows);
 	html(o, "<p class=\"certificate-issued\">Issued on %s by %s.</p>\n</article>\n",
-	     format_day(r, today), config.site_name);
+	     format_day(r, today), brand_name(r));
 	page_end(r);
 }

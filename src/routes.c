@@ -247,6 +247,13 @@ const Route routes[] = {
 	POST("/admin/library/categories", handle_category_create, ADMIN, "add a library category"),
 	POST("/admin/library/categories/:id", handle_category_update, ADMIN,
 	     "rename or describe a library category"),
+	/* brand.c (the association's look) */
+	GET("/brand/:asset", handle_brand_asset, PUBLIC,
+	    "the association's logo and accent stylesheet (content in the name; cached a year)"),
+	GET("/admin/branding", handle_admin_branding, ADMIN,
+	    "the association's name, logo and accent colour"),
+	UPLOAD("/admin/branding", handle_admin_branding_save, ADMIN,
+	       "save the name, logo and accent colour (a colour failing WCAG AA is refused)"),
 	/* assets.c and operations */
 	GET("/static/:asset", handle_static, PUBLIC, "stylesheet and scripts (cached a year)"),
 	GET("/healthz", handle_health, PUBLIC, "liveness and database check for proxies"),
