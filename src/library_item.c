@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "handlers.h"
 #include "html.h"
@@ -278,6 +279,7 @@ void handle_library_item_delete(Req *r)
 		resp_error(r, 503, "It could not be deleted just now. Please try again.");
 		return;
 	}
+	audit(r, "library.delete", "library item #%lld %s", (long long)it->id, it->title);
 	resp_redirect(r, it->community_id
 				 ? arena_printf(r->arena, "/communities/%s/library?notice=item-deleted",
 						it->community_slug)

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "assets.h"
+#include "audit.h"
 #include "auth.h"
 #include "communities.h"
 #include "discussions.h"
@@ -241,7 +242,7 @@ static void shares_line(Req *r, const Thread *t)
 	int n = 0;
 	while (db_step(st) == SQLITE_ROW) {
 		if (n++ == 0)
-			html_raw(&r->out, "<p class=\"meta shared-to\">Also on the board of: ");
+			html_raw(&r->out, "<div class=\"meta shared-to\">Also on the board of: ");
 		else
 			html_raw(&r->out, "; ");
 		html(&r->out, "<a href=\"/communities/%s/board\">%s</a>", db_col_text(st, 1),
@@ -253,8 +254,8 @@ static void shares_line(Req *r, const Thread *t)
 				    "link");
 	}
 	sqlite3_reset(st);
-	if (n)
-		html_raw(&r->out, "</p>\n");
+	if (n) /* a <div>: the remove buttons are forms, which a <p> cannot hold */
+		html_raw(&r->out, "</div>\n");
 }
 
 /* The communities r->user may share the thread into: where they may post, except home. */
@@ -620,6 +621,9 @@ void handle_post_delete(Req *r)
 		resp_error(r, 503, "The post could not be deleted just now. Please try again.");
 		return;
 	}
+	if (p->author_id != r->user->id) /* a moderator's deletion */
+		audit_user(r, "post.delete", p->author_id, "post #%lld in thread #%lld",
+			   (long long)p->id, (long long)t->id);
 	finish(r, t->id, post_location(r, t, p->id));
 }
 
