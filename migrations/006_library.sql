@@ -36,7 +36,9 @@ BEGIN
 		AND NOT EXISTS (SELECT 1 FROM files WHERE sha256 = OLD.sha256);
 END;
 
--- A meeting deleted (or a material row removed any other way) takes its file along.
+-- A meeting deleted (or a material row removed any other way) takes its file along; the
+-- download route finds a file's material by file_id.
+CREATE INDEX meeting_materials_file ON meeting_materials(file_id);
 CREATE TRIGGER meeting_materials_release_file AFTER DELETE ON meeting_materials
 BEGIN
 	DELETE FROM files WHERE id = OLD.file_id;
@@ -77,11 +79,19 @@ CREATE TABLE library_items (
 	created_by   INTEGER REFERENCES users(id) ON DELETE SET NULL,
 	created_at   INTEGER NOT NULL,
 	updated_at   INTEGER NOT NULL,
+	-- Kept by the library_ratings triggers below, so the list sorts by rating from an index
+	-- instead of averaging every item's ratings on each page view.
+	rating_avg   REAL NOT NULL DEFAULT 0,    -- 0 when unrated
+	rating_count INTEGER NOT NULL DEFAULT 0,
 	CHECK ((kind = 'resource') = (url IS NOT NULL))
 );
+-- One index per order the list offers (newest, title, rating), and for the filters.
 CREATE INDEX library_items_recent ON library_items(created_at DESC, id DESC);
-CREATE INDEX library_items_category ON library_items(category_id);
-CREATE INDEX library_items_community ON library_items(community_id);
+CREATE INDEX library_items_title ON library_items(title COLLATE NOCASE, id);
+CREATE INDEX library_items_rating
+	ON library_items(rating_avg DESC, rating_count DESC, created_at DESC, id DESC);
+CREATE INDEX library_items_category ON library_items(category_id, created_at DESC, id DESC);
+CREATE INDEX library_items_community ON library_items(community_id, created_at DESC, id DESC);
 
 -- A document's versions, numbered from 1; the highest number is the current one. Each keeps
 -- its own file (and so its own download) and says who changed what.
@@ -121,3 +131,25 @@ CREATE TABLE library_ratings (
 	updated_at INTEGER NOT NULL,
 	PRIMARY KEY (item_id, user_id)
 ) WITHOUT ROWID;
+
+CREATE TRIGGER library_ratings_added AFTER INSERT ON library_ratings
+BEGIN
+	UPDATE library_items SET
+		rating_avg = (SELECT avg(stars) FROM library_ratings WHERE item_id = NEW.item_id),
+		rating_count = (SELECT count(*) FROM library_ratings WHERE item_id = NEW.item_id)
+	WHERE id = NEW.item_id;
+END;
+CREATE TRIGGER library_ratings_changed AFTER UPDATE OF stars ON library_ratings
+BEGIN
+	UPDATE library_items SET
+		rating_avg = (SELECT avg(stars) FROM library_ratings WHERE item_id = NEW.item_id)
+	WHERE id = NEW.item_id;
+END;
+CREATE TRIGGER library_ratings_removed AFTER DELETE ON library_ratings
+BEGIN
+	UPDATE library_items SET
+		rating_avg = coalesce((SELECT avg(stars) FROM library_ratings
+				       WHERE item_id = OLD.item_id), 0),
+		rating_count = (SELECT count(*) FROM library_ratings WHERE item_id = OLD.item_id)
+	WHERE id = OLD.item_id;
+END;

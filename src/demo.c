@@ -381,7 +381,7 @@ static bool fill(Db *db)
 	int64_t next_year = year ? add_year(db, first + 1, now, false) : 0;
 	return next_year && add_communities(db, year, first, now) &&
 	       add_call(db, next_year, first, now) && demo_add_meetings(db, first, now) &&
-	       demo_add_discussions(db, now);
+	       demo_add_discussions(db, now) && demo_add_library(db, now);
 }
 
 int cmd_demo(int argc, char **argv)

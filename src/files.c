@@ -93,6 +93,35 @@ static const struct {
 	 "ppt/presentation.xml"},
 };
 
+/* How many bytes at the end of h[0..n) begin a UTF-8 character that the sample cut short: a
+ * lead byte followed by fewer continuation bytes than it announces, each in a range a whole
+ * character could have. 0 when the sample ends on a whole character, or on bytes that are
+ * not UTF-8 at all, which the text check then refuses. (Forgiving any lead byte and up to three
+ * bytes after it let binary endings such as FE 80 80 80 or an overlong C0 80 pass as text:
+ * found by fuzz/fuzz_sniff.c.) */
+static size_t cut_character(const unsigned char *h, size_t n)
+{
+	size_t back = 0; /* continuation bytes at the end */
+	while (back < 3 && back < n && (h[n - 1 - back] & 0xc0) == 0x80)
+		back++;
+	if (back == n)
+		return 0;
+	unsigned char lead = h[n - 1 - back];
+	size_t need = lead >= 0xc2 && lead <= 0xdf   ? 1
+		      : lead >= 0xe0 && lead <= 0xef ? 2
+		      : lead >= 0xf0 && lead <= 0xf4 ? 3
+						     : 0;
+	if (back >= need)
+		return 0; /* whole, or no lead byte: check every byte */
+	if (back >= 1) { /* the second byte's range depends on the lead */
+		unsigned char second = h[n - back];
+		if ((lead == 0xe0 && second < 0xa0) || (lead == 0xed && second > 0x9f) ||
+		    (lead == 0xf0 && second < 0x90) || (lead == 0xf4 && second > 0x8f))
+			return 0;
+	}
+	return back + 1;
+}
+
 const char *file_sniff_type(const unsigned char *head, size_t n, const char *filename)
 {
 	static const unsigned char ole[] = {0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1};
@@ -127,13 +156,7 @@ const char *file_sniff_type(const unsigned char *head, size_t n, const char *fil
 	}
 	/* Text: UTF-8 without NUL or stray control bytes in what we looked at. A multibyte
 	 * character cut at the end of the sample is forgiven. */
-	size_t check = n;
-	while (check > 0 && n - check < 3 && (head[check - 1] & 0xc0) == 0x80)
-		check--;
-	if (check > 0 && (head[check - 1] & 0xc0) == 0xc0)
-		check--;
-	else if (check < n)
-		check = n; /* continuation bytes without a lead byte: let the check refuse them */
+	size_t check = n - cut_character(head, n);
 	if (n == 0 || !text_is_clean((const char *)head, check) ||
 	    looks_like_markup(head, n, filename))
 		return NULL;

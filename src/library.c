@@ -4,8 +4,10 @@
  * folder (its documents and its meetings' materials); and the admins' categories page. */
 #include "library.h"
 
+#include <cmark.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,16 +33,22 @@
 	"coalesce(co.name, ''), coalesce(i.created_by, 0), coalesce(u.name, 'a former member'), " \
 	"i.created_at, i.updated_at, coalesce(v.number, 0), coalesce(v.id, 0), "              \
 	"coalesce(f.id, 0), coalesce(f.size, 0), coalesce(f.name, ''), "                       \
-	"coalesce(f.content_type, ''), "                                                      \
-	"coalesce((SELECT avg(stars) FROM library_ratings WHERE item_id = i.id), 0) "         \
-	"AS avg_stars, (SELECT count(*) FROM library_ratings WHERE item_id = i.id) AS n_ratings "
-#define ITEM_JOINS                                                                           \
-	"FROM library_items i LEFT JOIN library_categories c ON c.id = i.category_id "         \
+	"coalesce(f.content_type, ''), i.rating_avg, i.rating_count "
+/* What an item row joins, after "FROM library_items i" (or a join that names it i). */
+#define ITEM_JOINS_REST                                                                      \
+	"LEFT JOIN library_categories c ON c.id = i.category_id "                              \
 	"LEFT JOIN communities co ON co.id = i.community_id "                                  \
 	"LEFT JOIN users u ON u.id = i.created_by "                                            \
 	"LEFT JOIN library_versions v ON v.item_id = i.id AND v.number = "                     \
 	"(SELECT max(number) FROM library_versions WHERE item_id = i.id) "                     \
 	"LEFT JOIN files f ON f.id = v.file_id "
+#define ITEM_JOINS "FROM library_items i " ITEM_JOINS_REST
+/* For lists already narrowed by a tag or category (the sort is a bound value). */
+#define LIST_ORDER_BY_SORT                                                                   \
+	"ORDER BY CASE WHEN :sort = 'rating' THEN i.rating_avg END DESC, "                     \
+	"CASE WHEN :sort = 'rating' THEN i.rating_count END DESC, "                            \
+	"CASE WHEN :sort = 'title' THEN i.title END COLLATE NOCASE, "                          \
+	"i.created_at DESC, i.id DESC LIMIT :limit OFFSET :offset"
 
 static LibraryItem *read_item(Req *r, sqlite3_stmt *st)
 {
@@ -131,6 +139,29 @@ const char *library_item_url(Req *r, int64_t id)
 	return arena_printf(r->arena, "/library/%lld", (long long)id);
 }
 
+/* Markdown as plain text, for the index and its snippets: the words, no markup (raw HTML
+ * dropped, links reduced to their text). */
+static void plain_text(Buf *out, const char *markdown)
+{
+	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_VALIDATE_UTF8);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		cmark_node_type t = cmark_node_get_type(n);
+		if (ev == CMARK_EVENT_ENTER &&
+		    (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK))
+			buf_puts(out, cmark_node_get_literal(n));
+		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
+			buf_putc(out, ' ');
+		else if (ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH ||
+						    t == CMARK_NODE_HEADING || t == CMARK_NODE_ITEM))
+			buf_putc(out, '\n');
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}
+
 void library_index(Db *db, int64_t id)
 {
 	sqlite3_stmt *st = db_prepare(
@@ -149,18 +180,22 @@ void library_index(Db *db, int64_t id)
 	char url[64];
 	snprintf(url, sizeof url, "/library/%lld", (long long)id);
 	const char *link = db_col_text(st, 3);
+	Buf description = {0};
+	plain_text(&description, db_col_text(st, 2));
 	SearchEntry e = {
 		.kind = arena_strdup(a, db_col_text(st, 0)),
 		.ref_id = id,
 		.community_id = db_col_int(st, 4),
 		.restricted = db_col_int(st, 4) != 0,
 		.title = arena_strdup(a, db_col_text(st, 1)),
-		.body = arena_printf(a, "%s\n\n%s%s%s\n\n%s", db_col_text(st, 2), db_col_text(st, 6),
+		.body = arena_printf(a, "%s\n%s%s%s\n\n%s", description.data ? description.data : "",
+				     db_col_text(st, 6),
 				     *link ? "\n\n" : "", link, db_col_text(st, 7)),
 		.url = url,
 		.updated_at = db_col_int(st, 5),
 	};
 	sqlite3_reset(st);
+	buf_free(&description);
 	search_put(db, &e);
 	arena_free(a);
 }
@@ -462,6 +497,51 @@ static const char *list_url(Req *r, int64_t category, const char *kind, const ch
 	return url;
 }
 
+/* The list's statement, with everything but :limit and :offset bound. Each shape reads only
+ * what it shows: a tag or a category is searched through its index; without either, the
+ * items are walked in the order of an index matching the sort and the walk stops at the
+ * page's end. */
+static sqlite3_stmt *list_statement(Req *r, int64_t category, const char *kind, const char *tag,
+				    const char *sort)
+{
+	sqlite3_stmt *st;
+	bool sorts_bound = true;
+	if (*tag) {
+		st = db_prepare(r->db, "SELECT " ITEM_COLUMNS "FROM library_tags t JOIN library_items i "
+				       "ON i.id = t.item_id " ITEM_JOINS_REST "WHERE t.tag = :tag AND "
+				       LIBRARY_VISIBLE " AND (:cat = 0 OR i.category_id = :cat) AND "
+				       "(:kind = '' OR i.kind = :kind) " LIST_ORDER_BY_SORT);
+		db_bind_text(st, ":tag", tag);
+		db_bind_int(st, ":cat", category);
+	} else if (category) {
+		st = db_prepare(r->db, "SELECT " ITEM_COLUMNS ITEM_JOINS "WHERE i.category_id = :cat "
+				       "AND " LIBRARY_VISIBLE " AND (:kind = '' OR i.kind = :kind) "
+				       LIST_ORDER_BY_SORT);
+		db_bind_int(st, ":cat", category);
+	} else {
+		sorts_bound = false;
+		if (!strcmp(sort, "title"))
+			st = db_prepare(r->db, "SELECT " ITEM_COLUMNS ITEM_JOINS "WHERE " LIBRARY_VISIBLE
+					       " AND (:kind = '' OR i.kind = :kind) ORDER BY i.title "
+					       "COLLATE NOCASE, i.id LIMIT :limit OFFSET :offset");
+		else if (!strcmp(sort, "rating"))
+			st = db_prepare(r->db, "SELECT " ITEM_COLUMNS ITEM_JOINS "WHERE " LIBRARY_VISIBLE
+					       " AND (:kind = '' OR i.kind = :kind) ORDER BY "
+					       "i.rating_avg DESC, i.rating_count DESC, i.created_at DESC, "
+					       "i.id DESC LIMIT :limit OFFSET :offset");
+		else
+			st = db_prepare(r->db, "SELECT " ITEM_COLUMNS ITEM_JOINS "WHERE " LIBRARY_VISIBLE
+					       " AND (:kind = '' OR i.kind = :kind) ORDER BY "
+					       "i.created_at DESC, i.id DESC LIMIT :limit OFFSET :offset");
+	}
+	if (sorts_bound)
+		db_bind_text(st, ":sort", sort);
+	db_bind_text(st, ":kind", kind);
+	db_bind_int(st, ":me", r->user->id);
+	db_bind_int(st, ":admin", r->user->is_admin);
+	return st;
+}
+
 void handle_library(Req *r)
 {
 	Buf *o = &r->out;
@@ -512,21 +592,7 @@ void handle_library(Req *r)
 		     !strcmp(sort, sorts[i][0]) ? " selected" : "", sorts[i][1]);
 	html_raw(o, "</select></div>\n<button type=\"submit\">Show</button>\n</form>\n");
 
-	st = db_prepare(r->db, "SELECT * FROM (SELECT " ITEM_COLUMNS ITEM_JOINS
-			       "WHERE " LIBRARY_VISIBLE " AND (:cat = 0 OR i.category_id = :cat) "
-			       "AND (:kind = '' OR i.kind = :kind) AND (:tag = '' OR EXISTS "
-			       "(SELECT 1 FROM library_tags t WHERE t.item_id = i.id AND "
-			       "t.tag = :tag))) "
-			       "ORDER BY CASE WHEN :sort = 'rating' THEN avg_stars END DESC, "
-			       "CASE WHEN :sort = 'rating' THEN n_ratings END DESC, "
-			       "CASE WHEN :sort = 'title' THEN title END COLLATE NOCASE, "
-			       "created_at DESC, id DESC LIMIT :limit OFFSET :offset");
-	db_bind_int(st, ":me", r->user->id);
-	db_bind_int(st, ":admin", r->user->is_admin);
-	db_bind_int(st, ":cat", category);
-	db_bind_text(st, ":kind", kind);
-	db_bind_text(st, ":tag", tag);
-	db_bind_text(st, ":sort", sort);
+	st = list_statement(r, category, kind, tag, sort);
 	db_bind_int(st, ":limit", PAGE_SIZE + 1);
 	db_bind_int(st, ":offset", (page - 1) * PAGE_SIZE);
 	int n = 0;
@@ -559,10 +625,12 @@ void handle_library(Req *r)
 		html_raw(o, "</nav>\n");
 	}
 
-	/* The most used tags among what this member may see. */
-	st = db_prepare(r->db, "SELECT t.tag, count(*) FROM library_tags t JOIN library_items i "
-			       "ON i.id = t.item_id WHERE " LIBRARY_VISIBLE " GROUP BY t.tag "
-			       "ORDER BY count(*) DESC, t.tag LIMIT 20");
+	/* The most used tags of the latest items this member may see (a bounded walk, not a
+	 * count over the whole library on every view). */
+	st = db_prepare(r->db, "SELECT t.tag, count(*) FROM (SELECT i.id FROM library_items i "
+			       "WHERE " LIBRARY_VISIBLE " ORDER BY i.created_at DESC, i.id DESC "
+			       "LIMIT 200) recent JOIN library_tags t ON t.item_id = recent.id "
+			       "GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 20");
 	db_bind_int(st, ":me", r->user->id);
 	db_bind_int(st, ":admin", r->user->is_admin);
 	int t = 0;
@@ -592,6 +660,13 @@ void handle_community_library(Req *r)
 	page_begin(r, arena_printf(r->arena, "Library: %s", c->name));
 	html(o, "<p class=\"meta\"><a href=\"/communities/%s\">%s</a></p>\n<h1>%s: library</h1>\n",
 	     c->slug, c->name, c->name);
+	if (!community_readable(r, c->id)) {
+		html_raw(o, "<p class=\"notice\">This community is private: its folder is for its "
+			    "participants and facilitators. Everything shared with all members is in "
+			    "the <a href=\"/library\">library</a>.</p>\n");
+		page_end(r);
+		return;
+	}
 	html_raw(o, "<section aria-labelledby=\"h-docs\">\n<h2 id=\"h-docs\">Documents and links "
 		    "shared with this community</h2>\n");
 	if (member) {

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "communities.h"
 #include "config.h"
 #include "files.h"
 #include "handlers.h"
@@ -225,6 +226,14 @@ void materials_recent_section(Req *r, int64_t community_id)
 	if (!n && !h)
 		html_raw(o, "<p>Materials and highlights of this community's meetings will appear "
 			    "here.</p>\n");
+	/* The community's library folder keeps all of them, with what members share there. */
+	st = db_prepare(r->db, "SELECT slug FROM communities WHERE id = :c");
+	db_bind_int(st, ":c", community_id);
+	if (db_step(st) == SQLITE_ROW)
+		html(o, "<p><a href=\"/communities/%s/library\">The community's library folder</a>: "
+			"every meeting's materials and the documents shared with this community.</p>\n",
+		     db_col_text(st, 0));
+	sqlite3_reset(st);
 	html_raw(o, "</section>\n");
 }
 
@@ -375,14 +384,16 @@ void handle_highlights_save(Req *r)
 void handle_file(Req *r)
 {
 	int64_t id = req_param_id(r, 0);
-	/* Meeting materials are for every member; other files follow their own features' rules
-	 * (none yet). */
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT EXISTS (SELECT 1 FROM meeting_materials "
-					     "WHERE file_id = :f)");
+	/* Meeting materials are for every member, except a private community's, which are for
+	 * its own people; library documents have their own routes (documents.c). */
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT coalesce(m.community_id, 0) FROM "
+					     "meeting_materials mm JOIN meetings m ON m.id = "
+					     "mm.meeting_id WHERE mm.file_id = :f");
 	db_bind_int(st, ":f", id);
-	bool material = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
+	bool material = db_step(st) == SQLITE_ROW;
+	int64_t community = material ? db_col_int(st, 0) : 0;
 	sqlite3_reset(st);
-	if (!material) {
+	if (!material || (community && !community_readable(r, community))) {
 		resp_error(r, 404, "There is no such file.");
 		return;
 	}

@@ -928,6 +928,83 @@ TEST(folder_lists_meeting_materials)
 	reply_free(&r);
 }
 
+TEST(private_community_folder_and_materials)
+{
+	CHECK(sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
+			     "VALUES ('lib-p', 'Private circle', 'open', 'private', 0)"),
+	      "community");
+	int64_t c = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'lib-p'");
+	sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
+		 (long long)c, (long long)fay.id);
+	CHECK(sql_exec(&srv, "INSERT INTO meetings (community_id, title, starts_at, ends_at, format, "
+			     "venue, address, video_url, status, signin_code, uid, sequence, "
+			     "created_at, updated_at) VALUES (%lld, 'Closed circle', 1800000000, "
+			     "1800005400, 'virtual', '', '', '', 'scheduled', 'LIBPRIV', "
+			     "'lib-2@practica.test', 0, 0, 0)", (long long)c),
+	      "meeting");
+	int64_t meeting = sql_int(&srv, "SELECT id FROM meetings WHERE title = 'Closed circle'");
+	Reply r = upload(&fay, path_of("/communities/lib-p/meetings/%lld/materials", meeting, 0),
+			 "notes.pdf", pdf, PDF_LEN, "title", "Circle notes", NULL);
+	CHECK(r.status == 303, "material upload: %ld", r.status);
+	reply_free(&r);
+	int64_t file = sql_int(&srv, "SELECT file_id FROM meeting_materials WHERE meeting_id = %lld",
+			       (long long)meeting);
+	r = client_get(mo.c, path_of("/files/%lld", file, 0));
+	CHECK(r.status == 404, "outsider downloading a private community's material: %ld", r.status);
+	reply_free(&r);
+	r = client_get(mo.c, "/communities/lib-p/library");
+	CHECK(r.status == 200 && body_has(&r, "private") && !body_has(&r, "Circle notes"),
+	      "outsider sees the private folder: %ld", r.status);
+	reply_free(&r);
+	r = client_get(fay.c, path_of("/files/%lld", file, 0));
+	CHECK(r.status == 200 && r.body_len == PDF_LEN, "facilitator download: %ld", r.status);
+	reply_free(&r);
+	r = client_get(fay.c, "/communities/lib-p/library");
+	CHECK(body_has(&r, "Circle notes"), "facilitator does not see the material in the folder");
+	reply_free(&r);
+}
+
+TEST(documents_and_links_are_searchable_by_who_may_see_them)
+{
+	Reply r = client_get(pia.c, "/search?q=library");
+	bool have_search = r.status == 200;
+	reply_free(&r);
+	if (!have_search) {
+		fprintf(stderr, "    (no search page in this build: skipped)\n");
+		return;
+	}
+	static const char text[] = "Quarterly zanzibarquux reconciliation steps for the finance "
+				   "committee.\n";
+	int64_t open = add_document(&ana, "Reconciliation guide", "guide.txt", text,
+				    sizeof text - 1, finance, 0, "");
+	int64_t closed = add_document(&ana, "Cohort zanzibarquux notes", "notes.md", text,
+				      sizeof text - 1, finance, community_a, "");
+	char open_href[64], closed_href[64];
+	snprintf(open_href, sizeof open_href, "href=\"/library/%lld\"", (long long)open);
+	snprintf(closed_href, sizeof closed_href, "href=\"/library/%lld\"", (long long)closed);
+	r = client_get(pia.c, "/search?q=zanzibarquux");
+	CHECK(body_has(&r, open_href) && body_has(&r, closed_href),
+	      "a participant does not find the file's text: %ld", r.status);
+	CHECK(!body_has(&r, "*model*"), "the description's Markdown is shown raw in the snippet");
+	reply_free(&r);
+	r = client_get(mo.c, "/search?q=zanzibarquux");
+	CHECK(body_has(&r, open_href) && !body_has(&r, closed_href),
+	      "an outsider's results are wrong (the community's document must not show)");
+	reply_free(&r);
+	r = post_as(&mo, "/library/links", "url", "https://www.example.org/zanzibarquux-guide",
+		    "title", "Linked quux guide", "description", "See zanzibarquux.", NULL);
+	reply_free(&r);
+	r = client_get(otto.c, "/search?q=zanzibarquux&kind=resource");
+	CHECK(body_has(&r, "Linked quux guide") && !body_has(&r, open_href),
+	      "a shared link is not found (or the kind filter does not hold)");
+	reply_free(&r);
+	r = post_as(&ana, path_of("/library/%lld/delete", open, 0), NULL);
+	reply_free(&r);
+	r = client_get(mo.c, "/search?q=zanzibarquux");
+	CHECK(!body_has(&r, open_href), "a deleted document is still found");
+	reply_free(&r);
+}
+
 TEST(stops_cleanly)
 {
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
@@ -993,7 +1070,8 @@ int main(void)
 			   community_documents_visible_to_its_people_only,
 			   ratings_one_per_member_average_and_sort, filters_by_category_kind_and_tag,
 			   links_http_and_https_only, categories_admin_only, who_may_edit_and_delete,
-			   folder_lists_meeting_materials, stops_cleanly);
+			   folder_lists_meeting_materials, private_community_folder_and_materials,
+			   documents_and_links_are_searchable_by_who_may_see_them, stops_cleanly);
 	fprintf(stderr, "http_library: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);
 	return rc;

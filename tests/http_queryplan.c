@@ -41,6 +41,15 @@ static const char *const allowed[][2] = {
 	 "recent discussions on every board the member may read: walks threads_recent newest "
 	 "first and stops after :limit readable threads; most boards are readable by every "
 	 "member, so it reads about :limit rows"},
+	{"i.created_at DESC, i.id DESC LIMIT :limit OFFSET :offset",
+	 "the library, newest first: walks library_items_recent and stops after a page of items "
+	 "the member may see (most items are for every member)"},
+	{"ORDER BY i.title COLLATE NOCASE, i.id LIMIT :limit OFFSET :offset",
+	 "the library by title: walks library_items_title and stops after a page"},
+	{"ORDER BY i.rating_avg DESC, i.rating_count DESC, i.created_at DESC, i.id DESC LIMIT",
+	 "the library by rating: walks library_items_rating and stops after a page"},
+	{"ORDER BY i.created_at DESC, i.id DESC LIMIT 200) recent JOIN library_tags",
+	 "the library's popular tags: counted over the latest 200 items the member may see"},
 	{NULL, NULL},
 };
 
