@@ -122,15 +122,21 @@ me=$(sq "SELECT id FROM users WHERE email = '$EMAIL'")
 board_slug=$(sq "SELECT c.slug FROM memberships m JOIN communities c ON c.id = m.community_id
 	WHERE m.user_id = $me AND m.status = 'participant' ORDER BY c.id LIMIT 1")
 thread50=$(sq "SELECT id FROM threads WHERE reply_count = 50 ORDER BY id LIMIT 1" 2>/dev/null || true)
-reply_thread=$(sq "SELECT t.id FROM threads t JOIN memberships m ON m.community_id = t.community_id
-	WHERE m.user_id = $me AND m.status = 'participant' AND t.id != '${thread50:-0}'
-	ORDER BY t.id LIMIT 1" 2>/dev/null || true)
+# Replies go round 200 threads of the member's communities, as a day's replies would,
+# rather than piling thousands onto one thread.
+reply_threads=$(sq "SELECT group_concat(id) FROM (SELECT t.id FROM threads t JOIN memberships m
+	ON m.community_id = t.community_id WHERE m.user_id = $me AND m.status = 'participant'
+	AND t.id != '${thread50:-0}' ORDER BY t.last_post_at DESC LIMIT 200)" 2>/dev/null || true)
+reply_thread=${reply_threads%%,*}
 file_id=$(sq "SELECT file_id FROM meeting_materials ORDER BY file_id LIMIT 1")
 doc_path=""
-if has_route GET /library/:id/download; then
-	doc=$(sq "SELECT id FROM library_items WHERE kind = 'document' AND community_id IS NULL
-		ORDER BY id LIMIT 1" 2>/dev/null || true)
-	[ -n "$doc" ] && doc_path="/library/$doc/download"
+if has_route GET /library/:id/file; then
+	# a typical document: the median size of those every member may read
+	doc=$(sq "SELECT i.id FROM library_items i JOIN library_versions v ON v.item_id = i.id
+		JOIN files f ON f.id = v.file_id WHERE i.kind = 'document' AND i.community_id IS NULL
+		ORDER BY f.size LIMIT 1 OFFSET (SELECT count(*) / 2 FROM library_items
+		WHERE kind = 'document' AND community_id IS NULL)" 2>/dev/null || true)
+	[ -n "$doc" ] && doc_path="/library/$doc/file"
 fi
 [ -z "$doc_path" ] && [ -n "$file_id" ] && doc_path="/files/$file_id"
 feed_path=$(curl -s -b "$JAR" "$BASE/calendar/feed" | grep -o '/feed/[A-Za-z0-9_-]*\.ics' | head -n 1 || true)
@@ -166,10 +172,13 @@ EOF
 cat >"$WORK/post.lua" <<'EOF'
 local n = 0
 local body_base = os.getenv("BENCH_POST_BODY")
+local threads = {}
+for id in string.gmatch(os.getenv("BENCH_REPLY_THREADS"), "%d+") do threads[#threads + 1] = id end
 request = function()
 	n = n + 1
 	local body = body_base .. "+%28reply+" .. n .. "%29"
-	return wrk.format("POST", wrk.path, nil, body)
+	local path = "/threads/" .. threads[n % #threads + 1] .. "/replies"
+	return wrk.format("POST", path, nil, body)
 end
 EOF
 cat "$WORK/report.lua" >>"$WORK/post.lua"
@@ -261,6 +270,7 @@ measure_page() { # name secs idx -> appends to $WORK/r.p.<idx> (practica), r.n.<
 	local name=$1 secs=$2 idx=$3
 	if [ "${P_METHOD[$name]}" = POST ]; then
 		BENCH_POST_BODY="csrf=$CSRF&body=A+bench+reply%3A+we+tried+this+in+our+school" \
+		BENCH_REPLY_THREADS="$reply_threads" \
 			run_wrk "$SERVER_PID" "$BASE${P_PATH[$name]}" "$secs" "$WORK/post.lua" \
 			-H "Cookie: $COOKIE" -H "Content-Type: application/x-www-form-urlencoded" \
 			>>"$WORK/r.p.$idx"

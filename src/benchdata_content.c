@@ -288,6 +288,129 @@ static void gen_discussions(BenchGen *b)
 	bench_progress(b, "posts", post_id);
 }
 
+/* ---- the document library ---- */
+
+static void gen_library(BenchGen *b)
+{
+	int n_docs = (int)(20000 * b->scale + 0.5);
+	if (n_docs < 50)
+		n_docs = 50;
+	int n_links = n_docs / 10;
+	sqlite3_stmt *item = db_prepare(
+		b->db, "INSERT INTO library_items (id, kind, title, description, url, category_id, "
+		       "community_id, created_by, created_at, updated_at) VALUES (:id, :kind, "
+		       ":title, :description, :url, :category, :c, :by, :at, :updated)");
+	sqlite3_stmt *version = db_prepare(
+		b->db, "INSERT INTO library_versions (item_id, number, file_id, note, text, "
+		       "uploaded_by, created_at) VALUES (:item, :number, :file, :note, :text, :by, "
+		       ":at)");
+	sqlite3_stmt *tag = db_prepare(b->db, "INSERT OR IGNORE INTO library_tags (item_id, tag) "
+					     "VALUES (:item, :tag)");
+	sqlite3_stmt *rating = db_prepare(
+		b->db, "INSERT OR IGNORE INTO library_ratings (item_id, user_id, stars, review, "
+		       "created_at, updated_at) VALUES (:item, :u, :stars, :review, :at, :at)");
+	sqlite3_stmt *cats = db_prepare(b->db, "SELECT count(*) FROM library_categories");
+	int64_t n_categories = db_step(cats) == SQLITE_ROW ? db_col_int(cats, 0) : 0;
+	sqlite3_reset(cats);
+	static const char *const tags[] = {
+		"budget", "hiring", "onboarding", "board", "policy", "attendance", "iep",
+		"ell", "template", "rubric", "audit", "schedule", "family engagement", "wellness",
+		"coaching", "data", "equity", "college", "safety", "facilities",
+	};
+	Buf text = {0}, desc = {0};
+	int64_t n_versions = 0, n_ratings = 0;
+	int64_t span = (int64_t)BENCH_YEARS * 365 * 86400;
+	db_begin(b->db);
+	for (int id = 1; id <= n_docs + n_links; id++) {
+		bool link = id > n_docs;
+		/* a fifth are in a community's folder; the rest are for every member */
+		int c = bench_chance(&b->rng, 20) ? (int)bench_between(&b->rng, 0, b->n_communities - 1)
+						   : -1;
+		int64_t by = c >= 0 && b->communities[c].n_roster
+				     ? b->communities[c].roster[bench_next(&b->rng) %
+							       (uint64_t)b->communities[c].n_roster]
+				     : bench_between(&b->rng, BENCH_ADMINS + 2, b->n_members);
+		int64_t at = b->now - span + span * id / (n_docs + n_links + 1);
+		char title[200];
+		snprintf(title, sizeof title, "%s: %s", PICK(&b->rng, doc_kinds),
+			 PICK(&b->rng, subjects));
+		desc.len = 0;
+		if (desc.data)
+			desc.data[0] = '\0';
+		paragraph(b, &desc);
+		int versions = link ? 0 : bench_chance(&b->rng, 30) ? (int)bench_between(&b->rng, 2, 4)
+								     : 1;
+		db_bind_int(item, ":id", id);
+		db_bind_text(item, ":kind", link ? "resource" : "document");
+		db_bind_text(item, ":title", title);
+		db_bind_text(item, ":description", desc.data);
+		db_bind_text(item, ":url", link ? "https://www.example.org/resources/guide" : NULL);
+		if (n_categories)
+			db_bind_int(item, ":category", bench_between(&b->rng, 1, n_categories));
+		else
+			db_bind_text(item, ":category", NULL);
+		if (c >= 0)
+			db_bind_int(item, ":c", b->communities[c].id);
+		else
+			db_bind_text(item, ":c", NULL);
+		db_bind_int(item, ":by", by);
+		db_bind_int(item, ":at", at);
+		db_bind_int(item, ":updated", at + (versions - 1) * 30 * 86400);
+		db_run(item);
+		for (int v = 1; v <= versions; v++) {
+			/* the document's text: 1 to 8 KB of plain-text paragraphs */
+			text.len = 0;
+			if (text.data)
+				text.data[0] = '\0';
+			buf_printf(&text, "%s\n\n", title);
+			size_t size = (size_t)bench_between(&b->rng, 1000, 8000);
+			while (text.len < size)
+				paragraph(b, &text);
+			if (bench_next(&b->rng) % 4000 == 0)
+				buf_puts(&text, "Appendix: the " BENCH_RARE_PHRASE " we use each week.\n");
+			int64_t when = at + (v - 1) * 30 * 86400;
+			int64_t f = bench_store_file(b, "document.txt", "text/plain; charset=utf-8",
+						     text.data, text.len, by, when);
+			db_bind_int(version, ":item", id);
+			db_bind_int(version, ":number", v);
+			db_bind_int(version, ":file", f);
+			db_bind_text(version, ":note", v == 1 ? "" : "Updated for this year");
+			db_bind_text(version, ":text", text.data);
+			db_bind_int(version, ":by", by);
+			db_bind_int(version, ":at", when);
+			db_run(version);
+			n_versions++;
+			bench_batch_tick(b);
+		}
+		int ntags = (int)bench_between(&b->rng, 0, 3);
+		for (int t = 0; t < ntags; t++) {
+			db_bind_int(tag, ":item", id);
+			db_bind_text(tag, ":tag", PICK(&b->rng, tags));
+			db_run(tag);
+		}
+		int nratings = bench_chance(&b->rng, 40) ? (int)bench_between(&b->rng, 1, 12) : 0;
+		for (int k = 0; k < nratings; k++) {
+			db_bind_int(rating, ":item", id);
+			db_bind_int(rating, ":u", bench_between(&b->rng, BENCH_ADMINS + 2, b->n_members));
+			db_bind_int(rating, ":stars", bench_between(&b->rng, 2, 5));
+			db_bind_text(rating, ":review", bench_chance(&b->rng, 30)
+							    ? "Clear and easy to adapt for our school." : "");
+			db_bind_int(rating, ":at", at + 86400);
+			db_run(rating);
+			n_ratings++;
+		}
+		bench_batch_tick(b);
+	}
+	db_commit(b->db);
+	db_release(b->db);
+	buf_free(&text);
+	buf_free(&desc);
+	bench_progress(b, "library documents", n_docs);
+	bench_progress(b, "library links", n_links);
+	bench_progress(b, "document versions", n_versions);
+	bench_progress(b, "ratings", n_ratings);
+}
+
 void bench_content(BenchGen *b)
 {
 	if (bench_table_exists(b->db, "posts")) {
@@ -299,10 +422,13 @@ void bench_content(BenchGen *b)
 	}
 	else
 		bench_progress(b, "no discussions in this version", 0);
-	(void)doc_kinds;
+	if (bench_table_exists(b->db, "library_items"))
+		gen_library(b);
+	else
+		bench_progress(b, "no library in this version", 0);
 }
 
 void bench_reindex(BenchGen *b)
 {
-	(void)b;
+	(void)b; /* search_reindex() lands with the search index (migration 007) */
 }

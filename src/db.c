@@ -21,6 +21,7 @@ struct Db {
 	size_t cache_cap, cache_len;
 	sqlite3_stmt **used; /* statements to reset at db_release() */
 	size_t used_len, used_cap;
+	bool writing; /* holds writer_lock for its open write transaction */
 };
 
 static const char *thread_db_path;
@@ -29,6 +30,13 @@ static const char *thread_db_path;
 static _Thread_local int thread_db_error;
 /* The connection this thread last prepared a statement on, to find a statement's Db. */
 static _Thread_local Db *thread_last_db;
+/* Writers of this process queue here, in order, rather than in SQLite's busy handler, which
+ * sleeps 1, 2, 5, 10... ms between tries: under many concurrent replies most of the time went
+ * to those sleeps while the lock was free. The busy timeout still covers other processes
+ * (the CLI, a backup). Counted per thread, so a thread with two connections cannot deadlock
+ * itself. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local int writer_depth;
 static pthread_key_t thread_db_key;
 static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
 /* PRACTICA_LOG_QUERIES=FILE, read once by db_set_path(): every statement a connection
@@ -36,6 +44,10 @@ static pthread_once_t thread_db_once = PTHREAD_ONCE_INIT;
  * (tests/http_queryplan.c), which runs EXPLAIN QUERY PLAN on what the hot pages really ran. */
 static FILE *query_log;
 static pthread_mutex_t query_log_lock = PTHREAD_MUTEX_INITIALIZER;
+/* PRACTICA_QUERY_STATS=FILE, also read once: at the end of each request, one line per
+ * statement it used: virtual-machine steps, full-scan steps, rows sorted, and the SQL. For
+ * finding the statement that makes a page slow (docs/PERFORMANCE.md). */
+static FILE *query_stats;
 
 int db_schema_version(void)
 {
@@ -120,7 +132,7 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 	sqlite3_busy_timeout(h, 5000);
 	/* synchronous=FULL: a reply we acknowledged survives power loss, not only a crash. */
 	if (!exec_plain(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;")) {
+			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;")) {
 		sqlite3_close(h);
 		return NULL;
 	}
@@ -145,10 +157,13 @@ Db *db_open(const char *path, bool create)
 	return open_connection(path, create, true);
 }
 
+static void release_writer(Db *db);
+
 void db_close(Db *db)
 {
 	if (!db)
 		return;
+	release_writer(db); /* closing rolls back a transaction left open */
 	for (size_t i = 0; i < db->cache_cap; i++)
 		if (db->cache[i].st)
 			sqlite3_finalize(db->cache[i].st);
@@ -177,6 +192,9 @@ void db_set_path(const char *path)
 		if (!query_log)
 			fprintf(stderr, "practica: cannot open the query log %s\n", log);
 	}
+	const char *stats = getenv("PRACTICA_QUERY_STATS");
+	if (stats && *stats && !query_stats)
+		query_stats = fopen(stats, "a");
 	pthread_once(&thread_db_once, make_thread_key);
 }
 
@@ -314,14 +332,31 @@ int db_step(sqlite3_stmt *st)
 	return rc;
 }
 
+static void writer_enter(void)
+{
+	if (writer_depth++ == 0)
+		pthread_mutex_lock(&writer_lock);
+}
+
+static void writer_leave(void)
+{
+	if (--writer_depth == 0)
+		pthread_mutex_unlock(&writer_lock);
+}
+
 bool db_run(sqlite3_stmt *st)
 {
 	Db *db = thread_last_db;
-	if (db && db->handle == sqlite3_db_handle(st) && sqlite3_get_autocommit(db->handle) &&
-	    !sqlite3_stmt_readonly(st))
+	bool lone_write = db && db->handle == sqlite3_db_handle(st) &&
+			  sqlite3_get_autocommit(db->handle) && !sqlite3_stmt_readonly(st);
+	if (lone_write) {
 		end_reads(db, st);
+		writer_enter(); /* a write outside a transaction is a transaction of its own */
+	}
 	int rc = db_step(st);
 	sqlite3_reset(st);
+	if (lone_write)
+		writer_leave();
 	return rc == SQLITE_DONE;
 }
 
@@ -336,8 +371,26 @@ int64_t db_col_int(sqlite3_stmt *st, int col)
 	return sqlite3_column_int64(st, col);
 }
 
+static void write_query_stats(Db *db)
+{
+	pthread_mutex_lock(&query_log_lock);
+	for (size_t i = 0; i < db->used_len; i++) {
+		sqlite3_stmt *st = db->used[i];
+		int steps = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);
+		int scan = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+		int sort = sqlite3_stmt_status(st, SQLITE_STMTSTATUS_SORT, 1);
+		if (steps || scan || sort)
+			fprintf(query_stats, "%d\t%d\t%d\t%s\n", steps, scan, sort, sqlite3_sql(st));
+	}
+	fputs("--\n", query_stats);
+	fflush(query_stats);
+	pthread_mutex_unlock(&query_log_lock);
+}
+
 void db_release(Db *db)
 {
+	if (query_stats)
+		write_query_stats(db);
 	for (size_t i = 0; i < db->used_len; i++)
 		sqlite3_reset(db->used[i]);
 	db->used_len = 0;
@@ -353,16 +406,33 @@ int db_take_error(void)
 	return rc;
 }
 
+static void release_writer(Db *db)
+{
+	if (db->writing) {
+		db->writing = false;
+		writer_leave();
+	}
+}
+
 bool db_begin(Db *db)
 {
 	end_reads(db, NULL);
-	return exec_plain(db->handle, "BEGIN IMMEDIATE");
+	if (!db->writing) {
+		writer_enter();
+		db->writing = true;
+	}
+	if (exec_plain(db->handle, "BEGIN IMMEDIATE"))
+		return true;
+	release_writer(db);
+	return false;
 }
 
 bool db_commit(Db *db)
 {
-	if (exec_plain(db->handle, "COMMIT"))
+	if (exec_plain(db->handle, "COMMIT")) {
+		release_writer(db);
 		return true;
+	}
 	db_rollback(db);
 	return false;
 }
@@ -371,6 +441,7 @@ void db_rollback(Db *db)
 {
 	if (!sqlite3_get_autocommit(db->handle))
 		exec_plain(db->handle, "ROLLBACK");
+	release_writer(db);
 }
 
 int64_t db_last_id(Db *db)

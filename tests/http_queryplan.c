@@ -56,8 +56,6 @@ static const char *const allowed[][2] = {
 /* Full scans found and reported to the owners of the code, who are changing it now: listed
  * in the output on every run (not failures) until fixed. See docs/PERFORMANCE.md. */
 static const char *const known[][2] = {
-	{"FROM meeting_materials WHERE file_id = :f",
-	 "materials.c handle_file: meeting_materials has no index on file_id"},
 	{"FROM library_items i LEFT JOIN library_categories c",
 	 "library listing: ORDER BY CASE ... sorts every item the member may see"},
 	{"SELECT t.tag, count(*) FROM library_tags t",
