@@ -235,10 +235,13 @@ void form_textarea(Req *r, const char *name, const char *label, const char *valu
 	if (error)
 		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
 	html(o, "<textarea id=\"f-%s\" name=\"%s\" rows=\"6\"", name, name);
-	if (hint)
+	/* The error first: it is what the person needs to hear when they come back to the field. */
+	if (hint && error)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"f-%s-error f-%s-hint\"", name, name);
+	else if (error)
+		html(o, " aria-invalid=\"true\" aria-describedby=\"f-%s-error\"", name);
+	else if (hint)
 		html(o, " aria-describedby=\"f-%s-hint\"", name);
-	if (error)
-		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
 	html(o, ">%s</textarea></div>\n", value ? value : "");
 }
 
@@ -252,7 +255,7 @@ void form_select(Req *r, const char *name, const char *label, const char *const 
 		html(o, "<p class=\"field-error\" id=\"f-%s-error\">%s</p>\n", name, error);
 	html(o, "<select id=\"f-%s\" name=\"%s\"", name, name);
 	if (error)
-		html(o, " aria-invalid=\"true\" aria-errormessage=\"f-%s-error\"", name);
+		html(o, " aria-invalid=\"true\" aria-describedby=\"f-%s-error\"", name);
 	html_raw(o, ">");
 	for (int i = 0; choices[i]; i++)
 		if (value && !strcmp(value, choices[i]))
