@@ -101,6 +101,59 @@ check-browser:
 		npm ci --no-audit --no-fund --loglevel=error; }
 	@PRACTICA_BIN=$(abspath $(BROWSER_BIN)) node tests/browser/run.js
 
+# --- fuzzing (issue 7; fuzz/, docs/RELIABILITY.md) ---
+# `make fuzz` builds every harness fuzz/fuzz_NAME.c with clang and libFuzzer and runs each
+# for FUZZ_SECONDS; `make fuzz-quick` runs each for 30 s (CI). `make check` needs no clang: it
+# builds each harness with $(CC) and fuzz/replay.c as its main and replays the kept inputs
+# (fuzz/regressions/NAME, fuzz/corpus/NAME) as regression tests.
+.PHONY: fuzz fuzz-quick deps-fuzz
+FUZZ_CC        ?= clang
+FUZZ_SECONDS   ?= 120
+FUZZ_HARNESSES := $(patsubst fuzz/fuzz_%.c,%,$(sort $(wildcard fuzz/fuzz_*.c)))
+FUZZ_SUPPORT   := fuzz/support.c $(sort $(wildcard fuzz/support_*.c))
+FUZZ_DEPS      := $(FUZZ_SUPPORT) $(wildcard fuzz/*.h) $(HEADERS)
+FUZZ_SANITIZE  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                  -fno-sanitize-recover=undefined
+# clang warns about other things than gcc: warnings stay warnings in this build.
+FUZZ_CFLAGS     = $(filter-out -Werror,$(BASEFLAGS)) -Wno-format-nonliteral $(FUZZ_SANITIZE)
+
+$(BUILD)/fuzz/%.o: src/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/embedded.o: $(BUILD)/gen/embedded.c src/embedded.h
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/libpractica.a: $(patsubst src/%.c,$(BUILD)/fuzz/%.o,$(LIB_SRCS)) $(BUILD)/fuzz/embedded.o
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/fuzz/bin/%: fuzz/fuzz_%.c $(FUZZ_DEPS) $(BUILD)/fuzz/libpractica.a
+	@mkdir -p $(@D)
+	@echo "  LD fuzz $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ifuzz -o $@ $< $(FUZZ_SUPPORT) \
+		$(BUILD)/fuzz/libpractica.a $(LIBS)
+
+$(BUILD)/asan/fuzz/replay_%: fuzz/fuzz_%.c fuzz/replay.c $(FUZZ_DEPS) $(BUILD)/asan/libpractica.a
+	@mkdir -p $(@D)
+	@echo "  CC fuzz replay $<"
+	@$(CC) $(BASEFLAGS) $(ASAN_FLAGS) -Ifuzz -DFUZZ_NAME='"$*"' -o $@ $< fuzz/replay.c \
+		$(FUZZ_SUPPORT) $(BUILD)/asan/libpractica.a $(LIBS)
+
+TEST_BINS += $(patsubst %,$(BUILD)/asan/fuzz/replay_%,$(FUZZ_HARNESSES))
+
+deps-fuzz:
+	@sh scripts/deps.sh fuzz
+
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory $(patsubst %,$(BUILD)/fuzz/bin/%,$(FUZZ_HARNESSES))
+	@sh fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
+
+fuzz-quick:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
+
 # --- running it ---
 DEMO_DB ?= var/demo.db
 demo-db: $(BUILD)/release/practica

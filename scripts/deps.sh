@@ -17,6 +17,12 @@ if [ "${1:-}" = "browser" ]; then
 	fi
 fi
 
+# `deps.sh fuzz`: the fuzz harnesses (make fuzz) need clang with its libFuzzer and sanitizer
+# runtimes; make check does not (it replays the kept inputs with the usual compiler).
+if [ "${1:-}" = "fuzz" ]; then
+	PACKAGES="$PACKAGES clang libclang-rt-dev"
+fi
+
 # `deps.sh bench`: make bench and make bench-quick need the load generator and the reference
 # web server (bench/run.sh starts its own nginx on a spare port, never the system's).
 if [ "${1:-}" = "bench" ]; then

@@ -32,6 +32,7 @@ struct ReqState {
 	Upload *last_upload;
 	bool urlencoded;  /* the body is application/x-www-form-urlencoded */
 	int escape_state; /* percent-escape check across chunks: 0, or hex digits still due */
+	bool escape_zero; /* the escape's first hex digit was 0 (a second one makes a NUL) */
 	int field_cap;
 	size_t *value_len, *value_cap;
 	int64_t start_us;
@@ -348,13 +349,20 @@ static bool is_hex(char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* libmicrohttpd decodes "%zz" as the literal text; we refuse it instead of guessing. */
+/* libmicrohttpd decodes "%zz" as the literal text; we refuse it instead of guessing. A NUL,
+ * raw or as %00, is refused too: it would silently cut a field's name short (found by
+ * fuzz/fuzz_form.c). */
 static bool escapes_valid(struct ReqState *st, const char *data, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		if (data[i] == '\0')
+			return false;
 		if (st->escape_state > 0) {
 			if (!is_hex(data[i]))
 				return false;
+			if (st->escape_state == 1 && st->escape_zero && data[i] == '0')
+				return false;
+			st->escape_zero = st->escape_state == 2 && data[i] == '0';
 			st->escape_state--;
 		} else if (data[i] == '%') {
 			st->escape_state = 2;
@@ -414,6 +422,12 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 {
 	Req *r = cls;
 	struct ReqState *st = r->state;
+	if (!key) {
+		/* A multipart part without a name: every field must have one (a NULL name would
+		 * crash whatever compares names later; found by fuzz/fuzz_multipart.c). */
+		refuse_body(r, 400, "The form data is malformed.");
+		return MHD_NO;
+	}
 	if (!data)
 		size = 0;
 	if (filename)
@@ -474,6 +488,12 @@ static void finish_form(Req *r)
 		    !text_is_clean(r->form[i].value, st->value_len[i]))
 			refuse_body(r, 400,
 				    "The form contains characters that are not valid text (UTF-8).");
+	/* File names are stored and shown like any text (found by fuzz/fuzz_multipart.c). */
+	for (const Upload *u = r->uploads; u && !r->body_status; u = u->next)
+		if (!text_is_clean(u->field, strlen(u->field)) ||
+		    !text_is_clean(u->filename, strlen(u->filename)))
+			refuse_body(r, 400, "The file's name contains characters that are not valid "
+					    "text (UTF-8). Rename the file and upload it again.");
 }
 
 static bool content_type_is(const char *ct, const char *want)

@@ -89,6 +89,50 @@ static void add_event(icalcomponent *cal, const Meeting *m, int64_t now)
 	icalcomponent_add_component(cal, ev);
 }
 
+/* Appends one content line folded at 75 octets (RFC 5545 3.1), never inside a UTF-8
+ * character, and its CRLF. */
+static void put_folded(Buf *out, const char *line, size_t n)
+{
+	size_t width = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)line[i];
+		size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (len > n - i)
+			len = n - i;
+		if (width + len > 75) {
+			buf_puts(out, "\r\n ");
+			width = 1;
+		}
+		buf_append(out, line + i, len);
+		width += len;
+		i += len;
+	}
+	buf_puts(out, "\r\n");
+}
+
+/* libical 3.0.16 sometimes folds a line inside its own line ending, writing "...\r" "\r\n "
+ * "\n": a bare CR and LF that strict calendar apps refuse (found by fuzz/fuzz_ics.c, for a
+ * location of just the wrong length). So its text is unfolded here and folded again by
+ * put_folded(). Values are escaped by then (a newline in a text is "\\n"), so CR and LF
+ * bytes are only ever line breaks: CRLF and a space or tab continue a line, an LF ends it. */
+static void put_refolded(Buf *out, const char *s)
+{
+	Buf line = {0};
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\r' && p[1] == '\n' && (p[2] == ' ' || p[2] == '\t')) {
+			p += 2;
+		} else if (*p == '\n') {
+			put_folded(out, line.data ? line.data : "", line.len);
+			line.len = 0;
+		} else if (*p != '\r') {
+			buf_putc(&line, *p);
+		}
+	}
+	if (line.len)
+		put_folded(out, line.data, line.len);
+	buf_free(&line);
+}
+
 void ics_write(Buf *out, const Meeting *const *meetings, size_t n, const char *calname)
 {
 	icalcomponent *cal = icalcomponent_new_vcalendar();
@@ -106,7 +150,7 @@ void ics_write(Buf *out, const Meeting *const *meetings, size_t n, const char *c
 		add_event(cal, meetings[i], now);
 	char *s = icalcomponent_as_ical_string_r(cal);
 	if (s)
-		buf_puts(out, s);
+		put_refolded(out, s);
 	free(s);
 	icalcomponent_free(cal);
 }

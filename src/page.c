@@ -65,7 +65,8 @@ void page_begin(Req *r, const char *title)
 	}
 	html_raw(o, "</ul></nav>\n");
 	if (u && u->is_member)
-		html(o, "<form class=\"site-search\" role=\"search\" method=\"get\" action=\"/search\">"
+		html(o, "<form class=\"site-search\" role=\"search\" aria-label=\"Search the site\" "
+			"method=\"get\" action=\"/search\">"
 			"<label for=\"site-q\" class=\"visually-hidden\">Search</label>"
 			"<input id=\"site-q\" type=\"search\" name=\"q\" placeholder=\"Search\" value=\"%s\">"
 			"<button type=\"submit\">Search</button></form>\n",
