@@ -34,7 +34,7 @@ async function main() {
 		// The sandbox needs user namespaces, which containers and CI runners as root lack.
 		args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-quic', '--no-first-run',
 			'--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-	const report = { axe: [], weight: [], journeys: [] };
+	const report = { axe: [], weight: [], journeys: [], notes: [] };
 	let passed = 0, failed = 0;
 	const started = Date.now();
 	for (const file of journeyFiles) {
@@ -91,6 +91,7 @@ function writeReports(report) {
 	const lines = [
 		`pages checked: ${report.axe.length}`,
 		`axe violations by impact (pages x rules): ${JSON.stringify(byImpact)}`,
+		...report.notes.map((n) => `note: ${n}`),
 		heaviest ? `heaviest page: ${heaviest.url} ${heaviest.htmlCssJsBytes} bytes HTML+CSS+JS, ${heaviest.compressedBytes} bytes on the wire, ${heaviest.requests} requests` : '',
 	];
 	fs.writeFileSync(path.join(resultsDir, 'summary.txt'), lines.join('\n') + '\n');

@@ -32,6 +32,11 @@ export class Journey {
 		this.failures.push(message);
 	}
 
+	// Something a person should know that does not fail the journey (shown in the summary).
+	note(message) {
+		this.ctx.report.notes.push(`${this.name}: ${message}`);
+	}
+
 	check(condition, message) {
 		if (!condition)
 			this.fail(message);
