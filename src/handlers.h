@@ -155,6 +155,14 @@ void handle_brand_asset(Req *r);
 void handle_admin_branding(Req *r);
 void handle_admin_branding_save(Req *r);
 
+/* notify.c */
+void handle_notifications(Req *r);
+void handle_notification_open(Req *r);
+void handle_notifications_read_all(Req *r);
+void handle_thread_follow(Req *r);
+void handle_thread_unfollow(Req *r);
+/* live.c */
+void handle_thread_events(Req *r);
 /* assets.c */
 void handle_static(Req *r);
 /* routes.c */

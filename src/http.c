@@ -38,6 +38,7 @@ struct ReqState {
 	int64_t start_us;
 	size_t bytes_sent;
 	bool answered; /* a response was queued */
+	struct Stream *stream; /* set by resp_stream() until handed to libmicrohttpd */
 };
 
 static const Route *route_table;
@@ -264,8 +265,157 @@ static bool has_header(const Req *r, const char *name)
 	return false;
 }
 
+/* ---- streams (resp_stream): Server-Sent Events without a thread per listener ----
+ *
+ * libmicrohttpd calls stream_read() for more of the body. With nothing to send it suspends the
+ * connection (MHD_suspend_connection, allowed from a content reader) and returns 0: the
+ * connection leaves the worker's epoll set, so it neither holds the worker nor busy-loops
+ * (returning 0 without suspending would spin). stream_wake() resumes it from any thread
+ * (MHD_ALLOW_SUSPEND_RESUME: the daemon's inter-thread channel wakes the worker).
+ * Rules this relies on (libmicrohttpd 0.9.75): resuming a connection that is not suspended is
+ * undefined, so only the caller that moves the state from PARKED to RUNNING resumes it; a
+ * suspended connection is never closed or timed out (so a PARKED stream's connection is
+ * alive); the daemon must not be stopped with suspended connections, so streams_stop()
+ * ends every stream first. A client that went away while parked is noticed at the next wake
+ * (the owner wakes idle streams for heartbeats). The free callback runs without libmicrohttpd
+ * locks held, so closed() may take the owner's lock. */
+
+enum { STREAM_RUNNING, STREAM_PARKED };
+
+struct Stream {
+	struct MHD_Connection *conn;
+	StreamFill fill;
+	void (*closed)(void *ctx);
+	void *ctx;
+	const char *content_type;
+	atomic_int state;
+	atomic_bool pending;  /* woken since fill() last ran */
+	bool listed;          /* in open_streams */
+	struct Stream *prev, *next;
+};
+
+static pthread_mutex_t streams_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct Stream *open_streams; /* every stream handed to libmicrohttpd, for the stop */
+static atomic_bool streams_stopping;
+
+Stream *resp_stream(Req *r, const char *content_type, StreamFill fill, void (*closed)(void *ctx),
+		    void *ctx)
+{
+	Stream *s = xmalloc(sizeof *s);
+	*s = (Stream){.conn = r->conn, .fill = fill, .closed = closed, .ctx = ctx,
+		      .content_type = content_type};
+	atomic_init(&s->state, STREAM_RUNNING);
+	atomic_init(&s->pending, false);
+	r->state->stream = s;
+	r->status = 200;
+	r->out.len = 0;
+	if (r->out.data)
+		r->out.data[0] = '\0';
+	return s;
+}
+
+void stream_wake(Stream *s)
+{
+	atomic_store(&s->pending, true);
+	int parked = STREAM_PARKED;
+	if (atomic_compare_exchange_strong(&s->state, &parked, STREAM_RUNNING))
+		MHD_resume_connection(s->conn);
+}
+
+static void stream_free(void *cls)
+{
+	Stream *s = cls;
+	s->closed(s->ctx); /* first: the owner stops waking it */
+	pthread_mutex_lock(&streams_lock);
+	if (s->listed) {
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			open_streams = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+	}
+	pthread_mutex_unlock(&streams_lock);
+	free(s);
+}
+
+/* A stream set up but not sent (an error page replaced it, or the request ended first). */
+static void drop_stream(Req *r)
+{
+	if (r->state->stream)
+		stream_free(r->state->stream);
+	r->state->stream = NULL;
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	Stream *s = cls;
+	if (atomic_load(&streams_stopping))
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	atomic_store(&s->pending, false);
+	size_t n = s->fill(s->ctx, buf, max);
+	if (n > 0)
+		return (ssize_t)(n <= max ? n : max);
+	MHD_suspend_connection(s->conn);
+	atomic_store(&s->state, STREAM_PARKED);
+	/* A wake between fill() and the store above saw RUNNING and left it to us. */
+	if (atomic_load(&s->pending) || atomic_load(&streams_stopping)) {
+		int parked = STREAM_PARKED;
+		if (atomic_compare_exchange_strong(&s->state, &parked, STREAM_RUNNING))
+			MHD_resume_connection(s->conn);
+	}
+	return 0;
+}
+
+static void send_stream(Req *r)
+{
+	Stream *s = r->state->stream;
+	r->state->stream = NULL;
+	/* Small blocks: events are a few dozen bytes and must not wait for a full buffer. */
+	struct MHD_Response *resp =
+		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, stream_read, s, stream_free);
+	if (!resp) {
+		stream_free(s);
+		return;
+	}
+	pthread_mutex_lock(&streams_lock);
+	s->listed = true;
+	s->next = open_streams;
+	if (open_streams)
+		open_streams->prev = s;
+	open_streams = s;
+	pthread_mutex_unlock(&streams_lock);
+	MHD_add_response_header(resp, "Content-Type", s->content_type);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	MHD_add_response_header(resp, "X-Accel-Buffering", "no"); /* proxies: pass events on */
+	http_add_security_headers(resp);
+	for (Header *h = r->headers; h; h = h->next)
+		MHD_add_response_header(resp, h->name, h->value);
+	MHD_queue_response(mhd(r), 200, resp);
+	MHD_destroy_response(resp); /* the connection holds it; stream_free() runs at its end */
+	buf_free(&r->out);
+	r->state->answered = true;
+}
+
+/* At shutdown, after the daemon stopped accepting: every stream ends its body now. */
+static void streams_stop(void)
+{
+	atomic_store(&streams_stopping, true);
+	pthread_mutex_lock(&streams_lock);
+	for (Stream *s = open_streams; s; s = s->next)
+		stream_wake(s);
+	pthread_mutex_unlock(&streams_lock);
+}
+
 static void send_response(Req *r)
 {
+	if (r->state->stream) {
+		if (r->status == 200 && !r->prebuilt) {
+			send_stream(r);
+			return;
+		}
+		drop_stream(r);
+	}
 	struct MHD_Connection *conn = mhd(r);
 	struct MHD_Response *resp;
 	if (r->prebuilt) {
@@ -648,6 +798,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r->state->post)
 		MHD_destroy_post_processor(r->state->post);
 	drop_body_reader(r);
+	drop_stream(r);
 	for (Upload *u = r->uploads; u; u = u->next)
 		if (u->tmp)
 			fclose(u->tmp);
@@ -751,7 +902,9 @@ int http_serve(const Route *table)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+	/* ALLOW_SUSPEND_RESUME: idle event streams are suspended connections (resp_stream). */
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+			 MHD_ALLOW_SUSPEND_RESUME;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	size_t pool = config.max_header * 2 > 32768 ? config.max_header * 2 : 32768;
@@ -788,6 +941,7 @@ int http_serve(const Route *table)
 		;
 	fprintf(stderr, "practica: signal %d: finishing requests in flight\n", sig);
 	MHD_quiesce_daemon(d);
+	streams_stop(); /* open event streams end now instead of holding up the stop */
 	for (int waited = 0; atomic_load(&requests_in_flight) > 0 && waited < 100; waited++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);

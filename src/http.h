@@ -136,6 +136,21 @@ void resp_prebuilt(Req *r, const void *mhd_response);
 typedef long (*BodyRead)(void *cls, uint64_t pos, char *buf, size_t max);
 void resp_body_reader(Req *r, uint64_t size, BodyRead read, void *cls, void (*done)(void *cls));
 
+/* A long-lived streaming response (Server-Sent Events). While it has nothing to send the stream
+ * is parked: libmicrohttpd suspends the connection, so an idle stream costs a socket and a few
+ * kilobytes, never a worker thread. fill(ctx, buf, max) runs on a worker thread whenever the
+ * stream may send: it copies at most max bytes into buf and returns how many, or 0 to park
+ * until stream_wake(); it must be quick and never block or use the database. closed(ctx) runs
+ * exactly once, on some server thread, when the stream ends (client gone, server stopping, or
+ * the response replaced by an error); after it returns the Stream is freed and must not be
+ * woken again. Status 200; Cache-Control: no-store; headers added to r are sent as usual. */
+typedef struct Stream Stream;
+typedef size_t (*StreamFill)(void *ctx, char *buf, size_t max);
+Stream *resp_stream(Req *r, const char *content_type, StreamFill fill, void (*closed)(void *ctx),
+		    void *ctx);
+/* Makes the stream's fill() run again soon. Cheap; safe from any thread until closed(). */
+void stream_wake(Stream *s);
+
 /* Adds the headers every response carries (CSP, nosniff, ...); for prebuilt responses too. */
 struct MHD_Response;
 void http_add_security_headers(struct MHD_Response *resp);

@@ -17,6 +17,7 @@
 #include "handlers.h"
 #include "html.h"
 #include "markdown.h"
+#include "notify.h"
 #include "page.h"
 #include "validate.h"
 
@@ -300,6 +301,11 @@ void handle_material_add(Req *r)
 			db_bind_int(st, ":now", time(NULL));
 			ok = db_run(st);
 		}
+		if (ok)
+			notify_community(r->db, m->community_id, r->user->id, "material",
+					 arena_printf(r->arena, "New material for “%s”: %s", m->title,
+						      title),
+					 arena_printf(r->arena, "%s#materials", meeting_url(r, m)));
 		if (ok && db_commit(r->db)) {
 			resp_redirect(r, arena_printf(r->arena, "%s?notice=material-added",
 						      meeting_url(r, m)));

@@ -19,6 +19,7 @@
 #include "html.h"
 #include "markdown.h"
 #include "materials.h"
+#include "notify.h"
 #include "page.h"
 #include "validate.h"
 
@@ -590,6 +591,25 @@ static const char *signin_code(Req *r)
 	return s;
 }
 
+/* One notification for a new meeting or a whole new series (count meetings from first), to
+ * the community's people, or to every member for an association-wide meeting. */
+static void notify_new_meetings(Req *r, int64_t first, int count)
+{
+	Meeting *m = meeting_load(r, first);
+	if (!m)
+		return;
+	const char *where = *m->community_name ? m->community_name : "All communities";
+	const char *text =
+		count > 1 ? arena_printf(r->arena, "%s: new series “%s”, %d meetings from %s", where,
+					 m->title, count, format_date(r, m->starts_at))
+			  : arena_printf(r->arena, "%s: new meeting “%s” on %s", where, m->title,
+					 format_when(r, m->starts_at, m->ends_at));
+	const char *link = count > 1 && m->community_id
+				   ? arena_printf(r->arena, "/communities/%s/meetings", m->community_slug)
+				   : meeting_url(r, m);
+	notify_community(r->db, m->community_id, r->user->id, "meeting", text, link);
+}
+
 /* Inserts the form's meeting, or its whole series, in one transaction. Returns the first
  * meeting's id, 0 on failure. */
 static int64_t insert_meetings(Req *r, int64_t community_id, MeetingForm *f)
@@ -634,6 +654,8 @@ static int64_t insert_meetings(Req *r, int64_t community_id, MeetingForm *f)
 		if (i == 0)
 			first = db_last_id(r->db);
 	}
+	if (ok)
+		notify_new_meetings(r, first, f->ndates);
 	if (!ok || !db_commit(r->db)) {
 		db_rollback(r->db);
 		return 0;

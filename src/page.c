@@ -120,6 +120,11 @@ static const struct {
 	const char *key, *text;
 } notices[] = {
 	{"branding-saved", "The association's look was saved. Every page shows it now."},
+	{"notifications-read", "All your notifications are marked as read."},
+	{"thread-followed", "You follow this thread: new replies will appear in your notifications."},
+	{"thread-unfollowed", "You no longer follow this thread. Posting in it again will not "
+			      "change that; use Follow to hear of replies again."},
+	{"branding-saved", "The association's look was saved. Every page shows it now."},
 	{"agenda-added", "The agenda item was added."},
 	{"agenda-deleted", "The agenda item was deleted."},
 	{"agenda-moved", "The agenda item was moved."},

@@ -254,6 +254,18 @@ const Route routes[] = {
 	    "the association's name, logo and accent colour"),
 	UPLOAD("/admin/branding", handle_admin_branding_save, ADMIN,
 	       "save the name, logo and accent colour (a colour failing WCAG AA is refused)"),
+	/* notify.c */
+	GET("/notifications", handle_notifications, MEMBER, "my notifications, newest first"),
+	POST("/notifications/read", handle_notifications_read_all, MEMBER,
+	     "mark all my notifications read"),
+	POST("/notifications/:id/open", handle_notification_open, MEMBER,
+	     "open a notification (marks it read, goes to what it is about)"),
+	POST("/threads/:id/follow", handle_thread_follow, MEMBER,
+	     "follow a thread (replies become notifications)"),
+	POST("/threads/:id/unfollow", handle_thread_unfollow, MEMBER, "stop following a thread"),
+	/* live.c */
+	GET("/threads/:id/events", handle_thread_events, MEMBER,
+	    "new replies of a thread as Server-Sent Events (kept open)"),
 	/* assets.c and operations */
 	GET("/static/:asset", handle_static, PUBLIC, "stylesheet and scripts (cached a year)"),
 	GET("/healthz", handle_health, PUBLIC, "liveness and database check for proxies"),

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "handlers.h"
 #include "html.h"
+#include "notify.h"
 #include "page.h"
 #include "validate.h"
 
@@ -55,11 +56,14 @@ void signup_promote(Db *db, int64_t community_id)
 		return;
 	st = db_prepare(db, "UPDATE memberships SET status = 'participant', promoted_at = :now "
 			    "WHERE id IN (SELECT id FROM memberships WHERE community_id = :c AND "
-			    "status = 'waitlisted' ORDER BY id LIMIT :n)");
+			    "status = 'waitlisted' ORDER BY id LIMIT :n) RETURNING user_id");
 	db_bind_int(st, ":now", time(NULL));
 	db_bind_int(st, ":c", community_id);
 	db_bind_int(st, ":n", free_seats);
-	db_run(st);
+	/* The update is done at the first step; each promoted member hears of their seat. */
+	while (db_step(st) == SQLITE_ROW)
+		notify_promotion(db, community_id, db_col_int(st, 0));
+	sqlite3_reset(st);
 }
 
 SignupResult signup_member(Db *db, const Community *c, int64_t user_id, const char *today)

@@ -1,0 +1,463 @@
+/* Live thread updates (Server-Sent Events) against a real server with two worker threads: a
+ * listener hears of a reply another member posts (the event names the new post), reconnects
+ * with Last-Event-ID or ?after= catch up at once, 500 open listeners do not keep ordinary
+ * pages from being served and all of them still hear the next reply (an idle listener holds
+ * no worker: were it otherwise, with two workers the third listener would already hang),
+ * unreadable or unknown threads answer 404 and visitors are sent to sign in, and the server
+ * stops promptly with listeners open, ending each stream properly.
+ *
+ * Listeners are plain sockets speaking HTTP/1.1 (500 curl handles would cost more than the
+ * server does); replies go through the discussions' reply route. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define HTTP_SUPPORT_EMBEDDED /* see http_support.c */
+#include "http_support.c"
+#include "test.h"
+
+#define PASSWORD "member-password-1"
+#define SCHOOL "Northfield Academy"
+#define CROWD 500
+#define WAIT_MS 15000 /* generous: only a broken server takes this long */
+
+typedef struct {
+	const char *email, *name;
+	int64_t id;
+	Client *c;
+	char *csrf;
+	char *session; /* the session cookie's value, for the raw listeners */
+} Person;
+
+static Server srv;
+static bool started;
+static Person reader = {"rae@northfield.org", "Rae Reader", 0, NULL, NULL, NULL};
+static Person writer = {"wes@northfield.org", "Wes Writer", 0, NULL, NULL, NULL};
+static Person outsider = {"oz@northfield.org", "Oz Outside", 0, NULL, NULL, NULL};
+static Person *const people[] = {&reader, &writer, &outsider};
+static int64_t community, private_community, thread;
+
+/* ---- a raw SSE listener ---- */
+
+typedef struct {
+	int fd;
+	char buf[8192];
+	size_t len;
+} Listener;
+
+/* Connects and sends GET path with the person's session (NULL: none) and extra header lines
+ * (each ending in \r\n, or NULL). False when the connection could not be made. */
+static bool listen_open(Listener *l, const char *path, const Person *p, const char *extra)
+{
+	memset(l, 0, sizeof *l);
+	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
+		return false;
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(l->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		close(l->fd);
+		l->fd = -1;
+		return false;
+	}
+	char req[1024];
+	int n = snprintf(req, sizeof req,
+			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+			 "%s%s%s%s\r\n",
+			 path, p ? "Cookie: practica_session=" : "", p ? p->session : "",
+			 p ? "\r\n" : "", extra ? extra : "");
+	return write(l->fd, req, (size_t)n) == n;
+}
+
+/* Reads until needle has arrived (true), the peer closes or timeout_ms passes (false). */
+static bool listen_until(Listener *l, const char *needle, int timeout_ms)
+{
+	double end = now_seconds() + timeout_ms / 1000.0;
+	for (;;) {
+		l->buf[l->len] = '\0';
+		if (strstr(l->buf, needle))
+			return true;
+		int left = (int)((end - now_seconds()) * 1000);
+		if (left <= 0 || l->len + 1 >= sizeof l->buf)
+			return false;
+		struct pollfd pfd = {.fd = l->fd, .events = POLLIN};
+		if (poll(&pfd, 1, left) <= 0)
+			continue;
+		ssize_t n = read(l->fd, l->buf + l->len, sizeof l->buf - 1 - l->len);
+		if (n <= 0)
+			return false;
+		l->len += (size_t)n;
+	}
+}
+
+/* Reads from every open listener of ls until each is closed by the peer, or timeout_ms passes
+ * for all of them together; what arrives is kept while it fits. Returns how many closed. */
+static int listen_all_closed(Listener *ls, int n, int timeout_ms)
+{
+	static struct pollfd pfd[CROWD];
+	static int which[CROWD];
+	double end = now_seconds() + timeout_ms / 1000.0;
+	int closed = 0;
+	for (;;) {
+		int waiting = 0;
+		for (int i = 0; i < n; i++)
+			if (ls[i].fd >= 0) {
+				pfd[waiting] = (struct pollfd){.fd = ls[i].fd, .events = POLLIN};
+				which[waiting++] = i;
+			}
+		int left = (int)((end - now_seconds()) * 1000);
+		if (!waiting || left <= 0)
+			return closed;
+		if (poll(pfd, (nfds_t)waiting, left) <= 0)
+			continue;
+		for (int k = 0; k < waiting; k++) {
+			if (!pfd[k].revents)
+				continue;
+			Listener *l = &ls[which[k]];
+			char scratch[4096];
+			bool room = l->len + 1 < sizeof l->buf;
+			ssize_t got = read(l->fd, room ? l->buf + l->len : scratch,
+					   room ? sizeof l->buf - 1 - l->len : sizeof scratch);
+			if (got > 0 && room) {
+				l->len += (size_t)got;
+				l->buf[l->len] = '\0';
+			} else if (got == 0 || (got < 0 && errno != EINTR)) {
+				close(l->fd);
+				l->fd = -2; /* closed by the peer, buf kept */
+				closed++;
+			}
+		}
+	}
+}
+
+static void listen_close(Listener *l);
+
+/* Reads from every open listener of ls until each has needle, or timeout_ms passes for all
+ * of them together. Returns how many have it. */
+static int listen_all_until(Listener *ls, int n, const char *needle, int timeout_ms)
+{
+	static struct pollfd pfd[CROWD];
+	static int which[CROWD];
+	double end = now_seconds() + timeout_ms / 1000.0;
+	for (;;) {
+		int waiting = 0, have = 0;
+		for (int i = 0; i < n; i++) {
+			Listener *l = &ls[i];
+			if (l->fd < 0)
+				continue;
+			l->buf[l->len] = '\0';
+			if (strstr(l->buf, needle)) {
+				have++;
+			} else if (l->len + 1 < sizeof l->buf) {
+				pfd[waiting] = (struct pollfd){.fd = l->fd, .events = POLLIN};
+				which[waiting++] = i;
+			}
+		}
+		int left = (int)((end - now_seconds()) * 1000);
+		if (!waiting || left <= 0)
+			return have;
+		if (poll(pfd, (nfds_t)waiting, left) <= 0)
+			continue;
+		for (int k = 0; k < waiting; k++) {
+			if (!pfd[k].revents)
+				continue;
+			Listener *l = &ls[which[k]];
+			ssize_t got = read(l->fd, l->buf + l->len, sizeof l->buf - 1 - l->len);
+			if (got > 0)
+				l->len += (size_t)got;
+			else if (got == 0 || errno != EINTR)
+				listen_close(l); /* closed: it will never have the needle */
+		}
+	}
+}
+
+static void listen_close(Listener *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+}
+
+/* Forgets what was read so far (the next wait looks only at new bytes). */
+static void listen_forget(Listener *l)
+{
+	l->len = 0;
+	l->buf[0] = '\0';
+}
+
+/* ---- helpers ---- */
+
+static const char *path_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *path_of(const char *fmt, ...)
+{
+	static char buf[4][160];
+	static int next;
+	char *b = buf[next++ % 4];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof buf[0], fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+static int64_t newest_post(int64_t t)
+{
+	return sql_int(&srv, "SELECT max(id) FROM posts WHERE thread_id = %lld", (long long)t);
+}
+
+/* Posts a reply as p through the discussions' route; returns the new post's id (0: failed). */
+static int64_t reply(Person *p, int64_t t, const char *text)
+{
+	char *body = form_encode("csrf", p->csrf, "body", text, NULL);
+	Reply r = client_post(p->c, path_of("/threads/%lld/replies", (long long)t), body);
+	free(body);
+	long status = r.status;
+	CHECK(status == 303, "reply: %ld %.300s", status, r.body);
+	reply_free(&r);
+	return status == 303 ? newest_post(t) : 0;
+}
+
+static int64_t add_thread(int64_t c, const Person *author, const char *title)
+{
+	CHECK(sql_exec(&srv, "INSERT INTO threads (community_id, author_id, title, created_at, "
+			     "last_post_at) VALUES (%lld, %lld, '%s', 1, 1)",
+		       (long long)c, (long long)author->id, title), "insert thread");
+	int64_t t = sql_int(&srv, "SELECT id FROM threads WHERE title = '%s'", title);
+	CHECK(sql_exec(&srv, "INSERT INTO posts (thread_id, author_id, body, created_at) VALUES "
+			     "(%lld, %lld, 'Opening post', 1)", (long long)t, (long long)author->id),
+	      "insert post");
+	CHECK(sql_exec(&srv, "UPDATE threads SET last_post_id = (SELECT max(id) FROM posts WHERE "
+			     "thread_id = %lld) WHERE id = %lld", (long long)t, (long long)t),
+	      "set last_post_id");
+	return t;
+}
+
+static const char *events_path(void)
+{
+	return path_of("/threads/%lld/events", (long long)thread);
+}
+
+/* ---- tests ---- */
+
+TEST(server_started)
+{
+	CHECK(started, "the server did not start (or a setup step failed)");
+}
+
+TEST(listener_hears_a_reply)
+{
+	Listener l;
+	CHECK(listen_open(&l, events_path(), &reader, NULL), "connect");
+	CHECK(listen_until(&l, "retry: ", WAIT_MS), "no retry hint: %s", l.buf);
+	CHECK(strstr(l.buf, "HTTP/1.1 200"), "status line: %.200s", l.buf);
+	CHECK(strstr(l.buf, "Content-Type: text/event-stream"), "content type: %.400s", l.buf);
+	CHECK(strstr(l.buf, "Cache-Control: no-store"), "cacheable: %.400s", l.buf);
+	/* Nothing new yet: no event. */
+	CHECK(!strstr(l.buf, "data: "), "an event before any reply: %s", l.buf);
+	listen_forget(&l);
+	int64_t before = newest_post(thread);
+	int64_t post = reply(&writer, thread, "Live reply one");
+	CHECK(post > before, "no new post");
+	char want[64];
+	snprintf(want, sizeof want, "id: %lld\ndata: %lld\n\n", (long long)post, (long long)post);
+	CHECK(listen_until(&l, want, WAIT_MS), "no event naming post %lld: %s", (long long)post,
+	      l.buf);
+	listen_close(&l);
+	/* What the page then fetches: the replies after the one it had. */
+	Reply r = client_get(reader.c, path_of("/threads/%lld/replies?after=%lld", (long long)thread,
+					       (long long)before));
+	CHECK(r.status == 200 && body_has(&r, "Live reply one"), "fragment: %ld %.300s", r.status,
+	      r.body);
+	reply_free(&r);
+}
+
+TEST(reconnect_catches_up)
+{
+	int64_t newest = newest_post(thread);
+	char want[64];
+	snprintf(want, sizeof want, "data: %lld\n", (long long)newest);
+	/* A browser reconnecting sends the last event id it saw. */
+	Listener l;
+	char header[64];
+	snprintf(header, sizeof header, "Last-Event-ID: %lld\r\n", (long long)newest - 1);
+	CHECK(listen_open(&l, events_path(), &reader, header), "connect");
+	CHECK(listen_until(&l, want, WAIT_MS), "Last-Event-ID behind: no catch-up event: %s", l.buf);
+	listen_close(&l);
+	/* A page rendered before the last reply asks with ?after=. */
+	CHECK(listen_open(&l, path_of("%s?after=%lld", events_path(), (long long)newest - 1), &reader,
+			  NULL), "connect");
+	CHECK(listen_until(&l, want, WAIT_MS), "?after= behind: no catch-up event: %s", l.buf);
+	listen_close(&l);
+	/* Up to date: the retry hint and nothing else. */
+	snprintf(header, sizeof header, "Last-Event-ID: %lld\r\n", (long long)newest);
+	CHECK(listen_open(&l, events_path(), &reader, header), "connect");
+	CHECK(listen_until(&l, "retry: ", WAIT_MS), "no retry hint");
+	CHECK(!listen_until(&l, "data: ", 300), "an event for nothing new: %s", l.buf);
+	listen_close(&l);
+}
+
+TEST(who_may_listen)
+{
+	int64_t hidden = add_thread(private_community, &writer, "Behind closed doors");
+	Listener l;
+	CHECK(listen_open(&l, path_of("/threads/%lld/events", (long long)hidden), &outsider, NULL),
+	      "connect");
+	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 404"),
+	      "a private community's thread to an outsider: %.200s", l.buf);
+	listen_close(&l);
+	CHECK(listen_open(&l, "/threads/999999/events", &reader, NULL), "connect");
+	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 404"),
+	      "an unknown thread: %.200s", l.buf);
+	listen_close(&l);
+	CHECK(listen_open(&l, events_path(), NULL, NULL), "connect");
+	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 303") &&
+		      strstr(l.buf, "Location: /login"),
+	      "a visitor: %.300s", l.buf);
+	listen_close(&l);
+	/* A participant of the private community may listen. */
+	CHECK(listen_open(&l, path_of("/threads/%lld/events", (long long)hidden), &writer, NULL),
+	      "connect");
+	CHECK(listen_until(&l, "retry: ", WAIT_MS) && strstr(l.buf, "HTTP/1.1 200"),
+	      "a participant: %.200s", l.buf);
+	listen_close(&l);
+}
+
+static Listener crowd[CROWD];
+
+TEST(five_hundred_listeners_do_not_hold_workers)
+{
+	int open = 0;
+	for (int i = 0; i < CROWD; i++) {
+		if (!listen_open(&crowd[i], events_path(), i % 2 ? &reader : &outsider, NULL))
+			break;
+		open++;
+	}
+	CHECK(open == CROWD, "only %d listeners could connect", open);
+	/* Each was answered, so each went through a worker and let go of it. */
+	int answered = listen_all_until(crowd, open, "retry: ", 2 * WAIT_MS);
+	CHECK(answered == open, "%d of %d listeners were answered", answered, open);
+	/* Ordinary pages, on fresh connections and on kept-alive ones, are still served. */
+	for (int i = 0, failed = 0; i < 5 && !failed; i++) {
+		Reply r = client_get(reader.c, "/home");
+		failed += r.status != 200;
+		CHECK(r.status == 200, "GET /home with %d listeners: %ld %s", open, r.status, r.error);
+		reply_free(&r);
+		Client *fresh = client_new(&srv);
+		r = client_get(fresh, "/login");
+		failed += r.status != 200;
+		CHECK(r.status == 200, "GET /login on a new connection: %ld %s", r.status, r.error);
+		reply_free(&r);
+		client_free(fresh);
+	}
+	Reply r = client_get(reader.c, path_of("/threads/%lld", (long long)thread));
+	CHECK(r.status == 200, "the thread page: %ld", r.status);
+	reply_free(&r);
+	/* And all of them hear the next reply. */
+	for (int i = 0; i < open; i++)
+		listen_forget(&crowd[i]);
+	int64_t post = reply(&writer, thread, "A reply for the crowd");
+	char want[64];
+	snprintf(want, sizeof want, "data: %lld\n", (long long)post);
+	int heard = listen_all_until(crowd, open, want, 2 * WAIT_MS);
+	CHECK(heard == open, "%d of %d listeners heard the reply", heard, open);
+	/* The crowd stays open for the stop below. */
+}
+
+TEST(stops_promptly_with_listeners_open)
+{
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		client_free(people[i]->c);
+		people[i]->c = NULL;
+	}
+	double t0 = now_seconds();
+	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
+	double took = now_seconds() - t0;
+	/* The drain waits up to 10 s for requests in flight: streams must not be among them. */
+	CHECK(took < 8.0, "stopping took %.1f s", took);
+	/* Each stream was ended (the chunked body's last chunk), not cut off. */
+	for (int i = 0; i < CROWD; i++)
+		if (crowd[i].fd >= 0)
+			listen_forget(&crowd[i]);
+	int closed = listen_all_closed(crowd, CROWD, WAIT_MS), ended = 0;
+	for (int i = 0; i < CROWD; i++) {
+		ended += crowd[i].fd == -2 && strstr(crowd[i].buf, "0\r\n\r\n") != NULL;
+		listen_close(&crowd[i]);
+	}
+	CHECK(closed == CROWD, "%d of %d streams were closed", closed, CROWD);
+	CHECK(ended == CROWD, "%d of %d streams were ended properly", ended, CROWD);
+	char *log = server_log(&srv);
+	CHECK(log && !strstr(log, "AddressSanitizer") && !strstr(log, "runtime error"),
+	      "sanitizer report:\n%s", log ? log : "");
+	free(log);
+}
+
+static bool setup(void)
+{
+	/* 500 sockets here and as many in the server. */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 4096 && rl.rlim_max > rl.rlim_cur) {
+		rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	for (int i = 0; i < CROWD; i++)
+		crowd[i].fd = -1;
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+		return false;
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
+					       PASSWORD)))
+			return false;
+	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
+			    "VALUES ('live', 'Live Community', 'active', 'open', 0), "
+			    "('hidden', 'Hidden Community', 'active', 'private', 0)"))
+		return false;
+	community = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'live'");
+	private_community = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'hidden'");
+	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
+			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
+			    "(%lld, %lld, 'participant', 0)",
+		      (long long)community, (long long)reader.id, (long long)community,
+		      (long long)writer.id, (long long)private_community, (long long)writer.id))
+		return false;
+	thread = add_thread(community, &writer, "Live thread");
+	/* Two workers: with a worker per listener, the third listener would already hang. */
+	snprintf(srv.config, sizeof srv.config, "%s/practica.conf", srv.dir);
+	FILE *f = fopen(srv.config, "w");
+	if (!f)
+		return false;
+	fputs("threads = 2\n", f);
+	fclose(f);
+	if (!server_start(&srv))
+		return false;
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		Person *p = people[i];
+		p->c = client_new(&srv);
+		if (!client_login(p->c, p->email, PASSWORD) || !(p->csrf = client_csrf(p->c, "/home")) ||
+		    !(p->session = client_cookie(p->c, "practica_session")))
+			return false;
+	}
+	return true;
+}
+
+int main(void)
+{
+	double t0 = now_seconds();
+	started = setup();
+	int rc = RUN_TESTS(server_started, listener_hears_a_reply, reconnect_catches_up,
+			   who_may_listen, five_hundred_listeners_do_not_hold_workers,
+			   stops_promptly_with_listeners_open);
+	fprintf(stderr, "http_live: %.1f s\n", now_seconds() - t0);
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		free(people[i]->csrf);
+		free(people[i]->session);
+	}
+	server_cleanup(&srv);
+	return rc;
+}
