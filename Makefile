@@ -190,3 +190,15 @@ bench-quick:
 	@sh scripts/deps.sh bench
 	@$(MAKE) --no-print-directory $(BUILD)/release/practica
 	@BENCH_QUICK=1 BENCH_BIN=$(BUILD)/release/practica bash bench/run.sh
+
+# `make bench-search`: search timings on the large database (bench/search_bench.c); override
+# the queries with SEARCH_QUERIES='...' (each quoted for the shell).
+SEARCH_QUERIES ?= budget school '"cash flow"' 'board policy' 'enroll*' 'budget -template'
+SEARCH_DB ?= var/bench-large.db
+.PHONY: bench-search
+$(BUILD)/release/search_bench: bench/search_bench.c $(BUILD)/release/libpractica.a
+	@$(CC) $(BASEFLAGS) $(RELEASE_FLAGS) -o $@ $< $(BUILD)/release/libpractica.a $(LIBS)
+bench-search: $(BUILD)/release/practica $(BUILD)/release/search_bench
+	@if [ ! -f $(SEARCH_DB) ]; then mkdir -p $(dir $(SEARCH_DB)) && \
+	 $(BUILD)/release/practica bench-data --db $(SEARCH_DB); fi
+	@$(BUILD)/release/search_bench $(SEARCH_DB) $(SEARCH_QUERIES)

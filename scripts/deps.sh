@@ -6,6 +6,9 @@ set -eu
 
 PACKAGES="build-essential pkg-config libmicrohttpd-dev libsqlite3-dev sqlite3 libsodium-dev \
 libcmark-dev libical-dev libqrencode-dev libcurl4-openssl-dev libpq-dev tzdata zlib1g-dev"
+# Search reads the text of uploaded PDFs with poppler's pdftotext and of Word files with unzip
+# (run as child processes, src/search_extract.c); without them those files have no text.
+PACKAGES="$PACKAGES poppler-utils unzip"
 
 # `deps.sh browser`: what the browser tests (make check-browser) need on top: Debian's
 # Chromium and fonts, and Node.js with npm unless the machine already has them (a newer

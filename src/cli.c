@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "assets.h"
@@ -12,6 +13,7 @@
 #include "config.h"
 #include "db.h"
 #include "router.h"
+#include "search.h"
 #include "users.h"
 #include "validate.h"
 
@@ -77,6 +79,13 @@ Db *cli_open_db(bool create)
 	}
 	Db *db = db_open(config.db_path, create);
 	if (db && !auth_init(db)) {
+		db_close(db);
+		return NULL;
+	}
+	/* A migration that adds something to search asks for a rebuild; it happens here, once,
+	 * before the server starts or a command runs. */
+	if (db && !search_rebuild_if_needed(db)) {
+		fputs("practica: could not build the search index (try `practica reindex`)\n", stderr);
 		db_close(db);
 		return NULL;
 	}
@@ -445,4 +454,44 @@ int cmd_routes(int argc, char **argv)
 		return 2;
 	routes_print(routes, stdout);
 	return routes_valid(routes) ? 0 : 1;
+}
+
+/* ---- reindex ---- */
+
+static const char reindex_usage[] =
+	"usage: practica reindex --db FILE\n"
+	"Rebuilds the search index from the database: every discussion, document, shared link,\n"
+	"meeting and community, in one transaction (searches keep working on the old index\n"
+	"until it commits). Safe while the server runs; writers wait for it.\n";
+
+int cmd_reindex(int argc, char **argv)
+{
+	if (wants_help(argc, argv))
+		return fputs(reindex_usage, stdout), 0;
+	const char *db_path = NULL;
+	Flag flags[] = {{"db", true, &db_path}, {0}};
+	const char *pos[1];
+	if (parse_flags("reindex", reindex_usage, argc, argv, flags, pos, 0) < 0)
+		return 2;
+	if (!db_path) {
+		fputs("practica reindex: --db FILE is required\n", stderr);
+		fputs(reindex_usage, stderr);
+		return 2;
+	}
+	config.db_path = db_path;
+	Db *db = cli_open_db(false);
+	if (!db)
+		return 1;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t n = search_reindex(db);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	db_close(db);
+	if (n < 0) {
+		fputs("practica reindex: failed; the old index is unchanged\n", stderr);
+		return 1;
+	}
+	printf("Indexed %lld entries in %.1f s.\n", (long long)n,
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	return 0;
 }

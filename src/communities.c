@@ -16,6 +16,7 @@
 #include "meetings.h"
 #include "page.h"
 #include "search.h"
+#include "search.h"
 #include "signup.h"
 #include "discussions.h"
 #include "validate.h"
@@ -617,6 +618,8 @@ void handle_community_update(Req *r)
 	}
 	if (ok) /* a larger seat limit seats people from the waitlist at once */
 		signup_promote(r->db, c->id);
+	if (ok)
+		search_index_community(r->db, c->id);
 	if (!ok || !db_commit(r->db)) {
 		db_rollback(r->db);
 		resp_error(r, 503, "The community could not be saved just now. Please try again.");
@@ -657,6 +660,7 @@ void handle_community_create(Req *r)
 		bind_admin(st, &f);
 		db_bind_int(st, ":now", time(NULL));
 		if (db_run(st)) {
+			search_index_community(r->db, db_last_id(r->db));
 			if (f.visibility && !strcmp(f.visibility, "private")) {
 				int64_t id = db_last_id(r->db);
 				st = db_prepare(r->db, "UPDATE communities SET visibility = 'private' "

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "demo.h"
 #include "db.h"
+#include "search.h"
 #include "users.h"
 
 #define DEMO_PASSWORD "practica-demo"
@@ -418,6 +419,10 @@ int cmd_demo(int argc, char **argv)
 	if (!ok) {
 		db_rollback(db);
 		fputs("practica demo: could not fill the demo database\n", stderr);
+	}
+	if (ok && search_reindex(db) < 0) { /* last: it indexes what everything above made */
+		ok = false;
+		fputs("practica demo: could not build the search index\n", stderr);
 	}
 	db_close(db);
 	if (!ok) {

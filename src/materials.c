@@ -19,6 +19,7 @@
 #include "markdown.h"
 #include "notify.h"
 #include "page.h"
+#include "search.h"
 #include "validate.h"
 
 #define TITLE_MAX 200
@@ -382,6 +383,7 @@ void handle_highlights_save(Req *r)
 		resp_error(r, 503, "The highlights could not be saved just now. Please try again.");
 		return;
 	}
+	search_index_meeting(r->db, m->id); /* highlights are searchable */
 	resp_redirect(r, arena_printf(r->arena, "%s?notice=highlights-saved", meeting_url(r, m)));
 }
 

@@ -21,6 +21,7 @@
 #include "materials.h"
 #include "notify.h"
 #include "page.h"
+#include "search.h"
 #include "validate.h"
 
 /* The meeting page's sections, rendered in this order after the meeting's details. */
@@ -148,6 +149,7 @@ void meeting_touch(Db *db, int64_t id)
 	db_bind_int(st, ":now", time(NULL));
 	db_bind_int(st, ":id", id);
 	db_run(st);
+	search_index_meeting(db, id); /* every change to a meeting comes through here */
 }
 
 const char *meeting_format_label(const char *format)
@@ -653,6 +655,8 @@ static int64_t insert_meetings(Req *r, int64_t community_id, MeetingForm *f)
 		ok = db_run(st);
 		if (i == 0)
 			first = db_last_id(r->db);
+		if (ok)
+			search_index_meeting(r->db, db_last_id(r->db));
 	}
 	if (ok)
 		notify_new_meetings(r, first, f->ndates);

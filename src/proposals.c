@@ -13,6 +13,7 @@
 #include "html.h"
 #include "markdown.h"
 #include "page.h"
+#include "search.h"
 #include "validate.h"
 
 typedef struct {
@@ -575,6 +576,7 @@ static const char *accept_proposal(Req *r, const Proposal *p, const char *messag
 	if (!db_run(st))
 		return NULL;
 	int64_t community = db_last_id(r->db);
+	search_index_community(r->db, community);
 	st = db_prepare(r->db, "INSERT INTO facilitators (community_id, user_id, role) VALUES "
 			       "(:c, :u, 'facilitator')");
 	db_bind_int(st, ":c", community);

@@ -266,6 +266,9 @@ const Route routes[] = {
 	/* live.c */
 	GET("/threads/:id/events", handle_thread_events, MEMBER,
 	    "new replies of a thread as Server-Sent Events (kept open)"),
+	/* search_page.c */
+	GET("/search", handle_search, MEMBER,
+	    "search discussions, documents, links, meetings and communities (?q=&kind=&community=)"),
 	/* assets.c and operations */
 	GET("/static/:asset", handle_static, PUBLIC, "stylesheet and scripts (cached a year)"),
 	GET("/healthz", handle_health, PUBLIC, "liveness and database check for proxies"),

@@ -1,7 +1,727 @@
-/* Search (see search.h). PLACEHOLDER: being written. */
+/* Search (see search.h): keeping the index (put, remove, restrict, the entries of communities
+ * and meetings, rebuilding everything), the ranking function, and running a query. The query
+ * cleaner is in search_query.c, text extraction in search_extract.c, the page in
+ * search_page.c. The schema and why it has two tables: migrations/007_search.sql. */
 #include "search.h"
 
-void search_put(Db *db, const SearchEntry *e) {}
-void search_remove(Db *db, const char *kind, int64_t ref_id) {}
-void search_restrict_community(Db *db, int64_t community_id, bool restricted) {}
-const char *search_extract_text(Arena *a, FILE *f, const char *content_type) { return ""; }
+#include <cmark.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "html.h"
+#include "library.h"
+#include "posts.h"
+#include "search_internal.h"
+
+/* ---- text ---- */
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (n == 0)
+		return 0;
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t len;
+	uint32_t v, min;
+	if ((c & 0xe0) == 0xc0)
+		len = 2, v = c & 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		len = 3, v = c & 0x0f, min = 0x800;
+	else if ((c & 0xf8) == 0xf0)
+		len = 4, v = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[k] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+void search_clean_text(Buf *out, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	buf_reserve(out, n);
+	out->data[out->len] = '\0';
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode(u + i, n - i, &cp);
+		if (!len) {
+			i++; /* not UTF-8: dropped */
+			continue;
+		}
+		if (cp == '\r' && i + 1 < n && u[i + 1] == '\n')
+			; /* CR LF: the LF is the line end */
+		else if (cp < 0x20 && cp != '\n' && cp != '\t')
+			buf_putc(out, cp == '\r' ? '\n' : ' ');
+		else if (cp == 0x7f)
+			buf_putc(out, ' ');
+		else
+			buf_append(out, u + i, len);
+		i += len;
+	}
+}
+
+/* Markdown as the words a reader sees: text, code and link text, without markup, link
+ * targets or raw HTML (which the page drops too). Blocks end with a newline. */
+static void markdown_plain(Buf *out, const char *markdown)
+{
+	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_VALIDATE_UTF8);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		const char *literal;
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			if ((literal = cmark_node_get_literal(node)))
+				search_clean_text(out, literal, strlen(literal));
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			if ((literal = cmark_node_get_literal(node)))
+				search_clean_text(out, literal, strlen(literal));
+			buf_putc(out, '\n');
+			break;
+		case CMARK_NODE_SOFTBREAK:
+			buf_putc(out, ' ');
+			break;
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(out, '\n');
+			break;
+		case CMARK_NODE_PARAGRAPH:
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_ITEM:
+		case CMARK_NODE_BLOCK_QUOTE:
+		case CMARK_NODE_THEMATIC_BREAK:
+			if (ev == CMARK_EVENT_EXIT || cmark_node_get_type(node) == CMARK_NODE_THEMATIC_BREAK)
+				buf_putc(out, '\n');
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	/* No trailing newline: the same text whether or not it ended a block. */
+	while (out->len && out->data[out->len - 1] == '\n')
+		out->data[--out->len] = '\0';
+}
+
+static bool markdown_kind(const char *kind)
+{
+	return !strcmp(kind, "thread") || !strcmp(kind, "post") || !strcmp(kind, "meeting") ||
+	       !strcmp(kind, "community");
+}
+
+/* The filter tokens of an entry; see migrations/007_search.sql. */
+static void facets_of(Buf *out, const char *kind, int64_t community_id, bool restricted)
+{
+	buf_printf(out, "k%s c%lld", kind, (long long)community_id);
+	if (restricted)
+		buf_printf(out, " r%lld", (long long)community_id);
+}
+
+/* ---- ranking ----
+ * bm25 as FTS5 computes it (k1 = 1.2, b = 0.75, column weights below), with one change: a
+ * phrase's document frequency is counted only up to RANK_DF_CAP matches and estimated beyond
+ * from how densely those matches lie. FTS5's own bm25() counts every match of every phrase
+ * on each query, which for a word in half of 500,000 posts costs more than everything else
+ * the search does. Only the first N phrases (the member's words) are scored; the filter
+ * phrases that follow them are not. */
+
+#define RANK_DF_CAP 1000
+static const double column_weight[] = {10.0, 1.0, 0.0}; /* title, body, facets */
+
+typedef struct {
+	int scored;    /* phrases scored */
+	double avgdl;  /* average tokens per row */
+	double *idf;
+	double *freq;
+} RankData;
+
+typedef struct {
+	int64_t count, first, last;
+} PhraseHits;
+
+static int count_phrase_hit(const Fts5ExtensionApi *api, Fts5Context *fts, void *data)
+{
+	PhraseHits *h = data;
+	int64_t rowid = api->xRowid(fts);
+	if (h->count++ == 0)
+		h->first = rowid;
+	h->last = rowid;
+	return h->count >= RANK_DF_CAP ? SQLITE_DONE : SQLITE_OK;
+}
+
+static void free_rank_data(void *p)
+{
+	RankData *d = p;
+	if (d) {
+		free(d->idf);
+		free(d->freq);
+		free(d);
+	}
+}
+
+static RankData *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int scored)
+{
+	RankData *d = api->xGetAuxdata(fts, 0);
+	if (d)
+		return d;
+	int phrases = api->xPhraseCount(fts);
+	if (scored > phrases || scored < 0)
+		scored = phrases;
+	d = xmalloc(sizeof *d);
+	d->scored = scored;
+	d->idf = xmalloc((size_t)(scored + 1) * sizeof *d->idf);
+	d->freq = xmalloc((size_t)(scored + 1) * sizeof *d->freq);
+	sqlite3_int64 rows = 0, tokens = 0;
+	api->xRowCount(fts, &rows);
+	api->xColumnTotalSize(fts, -1, &tokens);
+	double n = rows > 0 ? (double)rows : 1.0;
+	d->avgdl = tokens > 0 ? (double)tokens / n : 1.0;
+	for (int i = 0; i < scored; i++) {
+		PhraseHits h = {0};
+		api->xQueryPhrase(fts, i, &h, count_phrase_hit);
+		double df = (double)h.count;
+		if (h.count >= RANK_DF_CAP) {
+			double span = (double)llabs(h.last - h.first) + 1.0;
+			df = (double)RANK_DF_CAP * n / span;
+			if (df > n)
+				df = n;
+		}
+		double idf = log((n - df + 0.5) / (df + 0.5));
+		d->idf[i] = idf > 1e-6 ? idf : 1e-6;
+	}
+	if (api->xSetAuxdata(fts, d, free_rank_data) != SQLITE_OK)
+		return NULL; /* xSetAuxdata freed d */
+	return d;
+}
+
+static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
+			  int nargs, sqlite3_value **args)
+{
+	int scored = nargs > 0 ? sqlite3_value_int(args[0]) : -1;
+	RankData *d = rank_data(api, fts, scored);
+	if (!d) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	memset(d->freq, 0, (size_t)(d->scored + 1) * sizeof *d->freq);
+	int hits = 0;
+	api->xInstCount(fts, &hits);
+	for (int i = 0; i < hits; i++) {
+		int phrase, column, offset;
+		if (api->xInst(fts, i, &phrase, &column, &offset) == SQLITE_OK && phrase < d->scored &&
+		    column >= 0 && column < 3)
+			d->freq[phrase] += column_weight[column];
+	}
+	int length = 0;
+	api->xColumnSize(fts, -1, &length);
+	const double k1 = 1.2, b = 0.75;
+	double norm = k1 * (1 - b + b * (double)length / d->avgdl), score = 0;
+	for (int i = 0; i < d->scored; i++)
+		if (d->freq[i] > 0)
+			score += d->idf[i] * d->freq[i] * (k1 + 1) / (d->freq[i] + norm);
+	sqlite3_result_double(ctx, -score); /* like bm25(): smaller is better */
+}
+
+/* Registered on every connection SQLite opens (sqlite3_auto_extension, installed before
+ * main() runs), so the per-thread connections of db.c have it without db.c knowing. */
+static int register_functions(sqlite3 *h, char **err, const sqlite3_api_routines *routines)
+{
+	fts5_api *fts = NULL;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(h, "SELECT fts5(?1)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&fts, "fts5_api_ptr", NULL);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+	if (fts && fts->iVersion >= 2)
+		fts->xCreateFunction(fts, "practica_rank", NULL, rank_function, NULL);
+	return SQLITE_OK;
+}
+
+__attribute__((constructor)) static void install_functions(void)
+{
+	sqlite3_auto_extension((void (*)(void))register_functions);
+}
+
+/* ---- keeping the index ---- */
+
+/* The index's writes leave the caller's last inserted rowid alone: a feature may put an entry
+ * between its INSERT and its db_last_id(). */
+typedef struct {
+	sqlite3 *h;
+	sqlite3_int64 rowid;
+} SavedRowid;
+
+static SavedRowid save_rowid(Db *db)
+{
+	return (SavedRowid){db_handle(db), sqlite3_last_insert_rowid(db_handle(db))};
+}
+
+static void restore_rowid(SavedRowid s)
+{
+	sqlite3_set_last_insert_rowid(s.h, s.rowid);
+}
+
+/* The index's tokens of entry id, from the text stored with it: removed before the text
+ * changes (FTS5's 'delete' needs exactly the values that were indexed), added after. */
+static void unindex_entry(Db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (search_index, rowid, title, "
+					  "body, facets) SELECT 'delete', id, title, body, facets "
+					  "FROM search_entries WHERE id = :id");
+	db_bind_int(st, ":id", id);
+	db_run(st);
+}
+
+static void index_entry(Db *db, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (rowid, title, body, facets) "
+					  "SELECT id, title, body, facets FROM search_entries "
+					  "WHERE id = :id");
+	db_bind_int(st, ":id", id);
+	db_run(st);
+}
+
+static int64_t entry_id(Db *db, const char *kind, int64_t ref_id)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM search_entries WHERE kind = :kind AND "
+					  "ref_id = :ref");
+	db_bind_text(st, ":kind", kind);
+	db_bind_int(st, ":ref", ref_id);
+	int64_t id = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
+}
+
+void search_put(Db *db, const SearchEntry *e)
+{
+	SavedRowid saved = save_rowid(db);
+	Buf body = {0}, facets = {0}, title = {0};
+	const char *text = e->body ? e->body : "";
+	if (markdown_kind(e->kind))
+		markdown_plain(&body, text);
+	else
+		search_clean_text(&body, text, strlen(text));
+	search_clean_text(&title, e->title ? e->title : "", e->title ? strlen(e->title) : 0);
+	facets_of(&facets, e->kind, e->community_id, e->restricted);
+
+	int64_t id = entry_id(db, e->kind, e->ref_id);
+	if (id)
+		unindex_entry(db, id);
+	sqlite3_stmt *st = db_prepare(
+		db, "INSERT INTO search_entries (kind, ref_id, community_id, restricted, heading, url, "
+		    "updated_at, title, body, facets) VALUES (:kind, :ref, nullif(:community, 0), "
+		    ":restricted, :heading, :url, :updated, :title, :body, :facets) "
+		    "ON CONFLICT (kind, ref_id) DO UPDATE SET community_id = excluded.community_id, "
+		    "restricted = excluded.restricted, heading = excluded.heading, url = excluded.url, "
+		    "updated_at = excluded.updated_at, title = excluded.title, body = excluded.body, "
+		    "facets = excluded.facets RETURNING id");
+	db_bind_text(st, ":kind", e->kind);
+	db_bind_int(st, ":ref", e->ref_id);
+	db_bind_int(st, ":community", e->community_id);
+	db_bind_int(st, ":restricted", e->restricted);
+	db_bind_text(st, ":heading", title.data ? title.data : "");
+	db_bind_text(st, ":url", e->url ? e->url : "");
+	db_bind_int(st, ":updated", e->updated_at);
+	/* A reply is found by its own words, not by its thread's title (see search.h). */
+	db_bind_text(st, ":title", strcmp(e->kind, "post") && title.data ? title.data : "");
+	db_bind_text(st, ":body", body.data ? body.data : "");
+	db_bind_text(st, ":facets", facets.data);
+	id = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (id)
+		index_entry(db, id);
+	else
+		fprintf(stderr, "practica: search: could not index %s %lld\n", e->kind,
+			(long long)e->ref_id);
+	buf_free(&body);
+	buf_free(&facets);
+	buf_free(&title);
+	restore_rowid(saved);
+}
+
+void search_remove(Db *db, const char *kind, int64_t ref_id)
+{
+	int64_t id = entry_id(db, kind, ref_id);
+	if (!id)
+		return;
+	unindex_entry(db, id);
+	sqlite3_stmt *st = db_prepare(db, "DELETE FROM search_entries WHERE id = :id");
+	db_bind_int(st, ":id", id);
+	db_run(st);
+}
+
+void search_restrict_community(Db *db, int64_t community_id, bool restricted)
+{
+	SavedRowid saved = save_rowid(db);
+	/* The entries first, then the writes: never write inside a loop over a SELECT. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT id, kind FROM search_entries WHERE "
+					  "community_id = :c AND kind IN ('thread', 'post', "
+					  "'meeting') AND restricted != :r");
+	db_bind_int(st, ":c", community_id);
+	db_bind_int(st, ":r", restricted);
+	size_t n = 0, cap = 0;
+	struct {
+		int64_t id;
+		char kind[16];
+	} *rows = NULL;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n == cap)
+			rows = xrealloc(rows, (cap = cap ? 2 * cap : 64) * sizeof *rows);
+		rows[n].id = db_col_int(st, 0);
+		snprintf(rows[n].kind, sizeof rows[n].kind, "%s", db_col_text(st, 1));
+		n++;
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		Buf facets = {0};
+		facets_of(&facets, rows[i].kind, community_id, restricted);
+		unindex_entry(db, rows[i].id);
+		st = db_prepare(db, "UPDATE search_entries SET restricted = :r, facets = :f "
+				    "WHERE id = :id");
+		db_bind_int(st, ":r", restricted);
+		db_bind_text(st, ":f", facets.data);
+		db_bind_int(st, ":id", rows[i].id);
+		db_run(st);
+		index_entry(db, rows[i].id);
+		buf_free(&facets);
+	}
+	free(rows);
+	restore_rowid(saved);
+}
+
+/* ---- entries of communities and meetings ----
+ * One SELECT per kind gives the SearchEntry's fields in order. */
+
+#define COMMUNITY_SELECT                                                                      \
+	"SELECT c.id, c.id, 0, c.name, c.audience || char(10) || char(10) || c.description, "   \
+	"'/communities/' || c.slug, c.created_at FROM communities c WHERE c.id = :id"
+
+#define MEETING_SELECT                                                                        \
+	"SELECT m.id, coalesce(m.community_id, 0), coalesce(c.visibility = 'private', 0), "     \
+	"CASE m.status WHEN 'cancelled' THEN 'Cancelled: ' ELSE '' END || m.title, "             \
+	"m.purpose || char(10) || char(10) || m.highlights || char(10) || char(10) || "         \
+	"coalesce((SELECT group_concat(x, char(10)) FROM (SELECT a.title || CASE a.presenters "  \
+	"WHEN '' THEN '' ELSE ' (' || a.presenters || ')' END AS x FROM agenda_items a WHERE "    \
+	"a.meeting_id = m.id ORDER BY a.position)), ''), '/meetings/' || m.id, m.updated_at "   \
+	"FROM meetings m LEFT JOIN communities c ON c.id = m.community_id WHERE m.id = :id"
+
+/* Puts the entry of id from its SELECT (columns as above), or removes it when the row is
+ * gone. */
+static void index_from(Db *db, const char *kind, const char *select, int64_t id)
+{
+	sqlite3_stmt *st = db_prepare(db, select);
+	db_bind_int(st, ":id", id);
+	if (db_step(st) == SQLITE_ROW) {
+		SearchEntry e = {
+			.kind = kind,
+			.ref_id = db_col_int(st, 0),
+			.community_id = db_col_int(st, 1),
+			.restricted = db_col_int(st, 2) != 0,
+			.title = db_col_text(st, 3),
+			.body = db_col_text(st, 4),
+			.url = db_col_text(st, 5),
+			.updated_at = db_col_int(st, 6),
+		};
+		search_put(db, &e);
+	} else {
+		search_remove(db, kind, id);
+	}
+	sqlite3_reset(st);
+}
+
+void search_index_community(Db *db, int64_t community_id)
+{
+	index_from(db, "community", COMMUNITY_SELECT, community_id);
+}
+
+void search_index_meeting(Db *db, int64_t meeting_id)
+{
+	index_from(db, "meeting", MEETING_SELECT, meeting_id);
+}
+
+/* ---- rebuilding ----
+ * Every kind is rebuilt by the same function its feature calls when a row changes, so a
+ * rebuilt index equals the one kept up to date as the site was used. */
+
+static const struct {
+	const char *ids; /* every row to index */
+	void (*index)(Db *db, int64_t id);
+} indexers[] = {
+	{"SELECT id FROM communities ORDER BY id", search_index_community},
+	{"SELECT id FROM meetings ORDER BY id", search_index_meeting},
+	{"SELECT id FROM threads ORDER BY id", thread_reindex},         /* posts.c: and replies */
+	{"SELECT id FROM library_items ORDER BY id", library_index},    /* documents, links */
+};
+
+int64_t search_reindex(Db *db)
+{
+	if (!db_begin(db))
+		return -1;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (search_index) VALUES "
+					  "('delete-all')");
+	bool ok = db_run(st);
+	st = db_prepare(db, "DELETE FROM search_entries");
+	ok = ok && db_run(st);
+	for (size_t k = 0; ok && k < sizeof indexers / sizeof *indexers; k++) {
+		/* The ids first: never write inside a loop over a SELECT. */
+		size_t n = 0, cap = 1024;
+		int64_t *ids = xmalloc(cap * sizeof *ids);
+		st = db_prepare(db, indexers[k].ids);
+		int rc;
+		while ((rc = db_step(st)) == SQLITE_ROW) {
+			if (n == cap)
+				ids = xrealloc(ids, (cap *= 2) * sizeof *ids);
+			ids[n++] = db_col_int(st, 0);
+		}
+		sqlite3_reset(st);
+		ok = rc == SQLITE_DONE;
+		for (size_t i = 0; ok && i < n; i++)
+			indexers[k].index(db, ids[i]);
+		free(ids);
+	}
+	st = db_prepare(db, "DELETE FROM settings WHERE key = 'search_rebuild'");
+	ok = ok && db_run(st);
+	/* Merge the index's segments into one: the fastest layout for queries. */
+	st = db_prepare(db, "INSERT INTO search_index (search_index) VALUES ('optimize')");
+	ok = ok && db_run(st);
+	int64_t count = 0;
+	st = db_prepare(db, "SELECT count(*) FROM search_entries");
+	if (ok && db_step(st) == SQLITE_ROW)
+		count = db_col_int(st, 0);
+	sqlite3_reset(st);
+	if (!ok || db_take_error() || !db_commit(db)) {
+		db_rollback(db);
+		return -1;
+	}
+	return count;
+}
+
+bool search_rebuild_if_needed(Db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM settings WHERE key = 'search_rebuild'");
+	bool needed = db_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return !needed || search_reindex(db) >= 0;
+}
+
+/* ---- running a search ---- */
+
+typedef struct {
+	int64_t id;
+	double score;
+} Candidate;
+
+static int by_score(const void *a, const void *b)
+{
+	const Candidate *x = a, *y = b;
+	if (x->score != y->score)
+		return x->score < y->score ? -1 : 1;
+	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* then newest first */
+}
+
+/* The quoted phrases of a cleaned query before its NOT part, ORed: "any of the member's
+ * words". *count receives how many phrases the whole query has (each is one FTS5 phrase).
+ * Relies on the cleaner's output shape: quoted strings never contain a quote. */
+static const char *any_positive(Arena *a, const char *query, int *count)
+{
+	Buf any = {0};
+	bool negative = false;
+	int n = 0, positives = 0;
+	for (const char *p = query; *p;) {
+		if (*p == '"') {
+			const char *end = strchr(p + 1, '"');
+			if (!end)
+				break;
+			end++;
+			if (*end == '*')
+				end++;
+			n++;
+			if (!negative) {
+				if (positives++)
+					buf_puts(&any, " OR ");
+				buf_append(&any, p, (size_t)(end - p));
+			}
+			p = end;
+		} else if (!strncmp(p, "NOT ", 4)) {
+			negative = true;
+			p += 4;
+		} else {
+			p++;
+		}
+	}
+	*count = n;
+	const char *out = arena_strdup(a, any.data ? any.data : "");
+	buf_free(&any);
+	return out;
+}
+
+/* Communities whose participants alone may see some entries, minus the member's own: their
+ * "r" tokens are excluded from the member's matches. Distinct values by index jumps. */
+static void hidden_communities(Db *db, Buf *out, int64_t user_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "WITH RECURSIVE d(c) AS (SELECT min(community_id) FROM search_entries WHERE "
+		    "restricted = 1 UNION ALL SELECT (SELECT min(community_id) FROM search_entries "
+		    "WHERE restricted = 1 AND community_id > d.c) FROM d WHERE d.c IS NOT NULL) "
+		    "SELECT c FROM d WHERE c IS NOT NULL AND c NOT IN (SELECT community_id FROM "
+		    "memberships WHERE user_id = :u AND status = 'participant' UNION SELECT "
+		    "community_id FROM facilitators WHERE user_id = :u)");
+	db_bind_int(st, ":u", user_id);
+	buf_puts(out, "\"r0\""); /* restricted without a community: admins only */
+	while (db_step(st) == SQLITE_ROW)
+		buf_printf(out, " OR \"r%lld\"", (long long)db_col_int(st, 0));
+	sqlite3_reset(st);
+}
+
+static bool member_sees(Db *db, int64_t user_id, int64_t community_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = :u AND community_id = "
+		    ":c AND status = 'participant') OR EXISTS (SELECT 1 FROM facilitators WHERE "
+		    "user_id = :u AND community_id = :c)");
+	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":c", community_id);
+	bool yes = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
+	sqlite3_reset(st);
+	return yes;
+}
+
+/* Appends the candidates of match (newest first, at most SEARCH_MAX_CANDIDATES) with rowid
+ * below `below`; returns how many matched in all, up to SEARCH_MAX_CANDIDATES + 1. */
+static int collect(Db *db, const char *match, int scored, int64_t below, Candidate *c, int *n)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT rowid, practica_rank(search_index, :scored) FROM search_index WHERE "
+		    "search_index MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :limit");
+	db_bind_int(st, ":scored", scored);
+	db_bind_text(st, ":match", match);
+	db_bind_int(st, ":below", below);
+	db_bind_int(st, ":limit", SEARCH_MAX_CANDIDATES + 1);
+	int seen = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (seen++ < SEARCH_MAX_CANDIDATES)
+			c[(*n)++] = (Candidate){db_col_int(st, 0), sqlite3_column_double(st, 1)};
+	}
+	sqlite3_reset(st);
+	return seen;
+}
+
+/* Turns the \x01 \x02 markers of snippet()/highlight() into <mark>, escaping everything
+ * else. The text is the member's: it is escaped first, markup added only for our markers. */
+static const char *marked_html(Arena *a, const char *text)
+{
+	Buf out = {0};
+	bool open = false;
+	const char *run = text;
+	for (const char *p = text;; p++) {
+		if (*p && *p != MARK_OPEN[0] && *p != MARK_CLOSE[0])
+			continue;
+		html_escape(&out, run, (size_t)(p - run));
+		if (!*p)
+			break;
+		if (*p == MARK_OPEN[0] && !open)
+			buf_puts(&out, "<mark>"), open = true;
+		else if (*p == MARK_CLOSE[0] && open)
+			buf_puts(&out, "</mark>"), open = false;
+		run = p + 1;
+	}
+	if (open)
+		buf_puts(&out, "</mark>");
+	const char *s = arena_strdup(a, out.data ? out.data : "");
+	buf_free(&out);
+	return s;
+}
+
+bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
+{
+	memset(out, 0, sizeof *out);
+	int scored = 0;
+	const char *any = any_positive(a, q->query, &scored);
+	Buf match = {0};
+	buf_printf(&match, "({title body} : (%s))", q->query);
+	if (q->kind && !strcmp(q->kind, "discussion"))
+		buf_puts(&match, " AND facets : (\"kthread\" OR \"kpost\")");
+	else if (q->kind)
+		buf_printf(&match, " AND facets : \"k%s\"", q->kind);
+	if (q->community_id)
+		buf_printf(&match, " AND facets : \"c%lld\"", (long long)q->community_id);
+	if (!q->admin) {
+		buf_puts(&match, " NOT facets : (");
+		hidden_communities(db, &match, q->user_id);
+		buf_puts(&match, ")");
+	}
+	Buf titles = {0};
+	buf_printf(&titles, "(%s) AND ({title} : (%s))", match.data, *any ? any : "\"\"");
+
+	Candidate *c = arena_alloc(a, 2 * SEARCH_MAX_CANDIDATES * sizeof *c);
+	int n = 0;
+	int matched = collect(db, match.data, scored, INT64_MAX, c, &n);
+	out->truncated = matched > SEARCH_MAX_CANDIDATES;
+	/* A common word: its newest matches may leave out older entries with the word in their
+	 * title, which rank higher. Add the newest of those too (only rows older than the
+	 * candidates already taken, which are all there). */
+	if (out->truncated && *any)
+		collect(db, titles.data, scored, c[n - 1].id, c, &n);
+	qsort(c, (size_t)n, sizeof *c, by_score);
+	out->total = n;
+
+	int from = q->offset < 0 ? 0 : q->offset, limit = q->limit > 0 ? q->limit : 20;
+	out->hits = arena_alloc(a, (size_t)limit * sizeof *out->hits);
+	for (int i = from; i < n && out->count < limit; i++) {
+		sqlite3_stmt *st = db_prepare(
+			db, "SELECT e.kind, e.ref_id, coalesce(e.community_id, 0), e.restricted, "
+			    "e.heading, e.url, e.updated_at, coalesce(c.name, ''), coalesce(c.slug, ''), "
+			    "highlight(search_index, 0, char(1), char(2)), "
+			    "snippet(search_index, 1, char(1), char(2), '…', 30) "
+			    "FROM search_index JOIN search_entries e ON e.id = search_index.rowid "
+			    "LEFT JOIN communities c ON c.id = e.community_id "
+			    "WHERE search_index MATCH :match AND search_index.rowid = :id");
+		db_bind_text(st, ":match", match.data);
+		db_bind_int(st, ":id", c[i].id);
+		if (db_step(st) == SQLITE_ROW) {
+			SearchHit *h = &out->hits[out->count];
+			h->kind = arena_strdup(a, db_col_text(st, 0));
+			h->ref_id = db_col_int(st, 1);
+			h->community_id = db_col_int(st, 2);
+			bool restricted = db_col_int(st, 3) != 0;
+			h->title = arena_strdup(a, db_col_text(st, 4));
+			h->url = arena_strdup(a, db_col_text(st, 5));
+			h->updated_at = db_col_int(st, 6);
+			h->community_name = arena_strdup(a, db_col_text(st, 7));
+			h->community_slug = arena_strdup(a, db_col_text(st, 8));
+			const char *title = db_col_text(st, 9);
+			h->title_html = *title ? marked_html(a, title) : marked_html(a, h->title);
+			h->snippet_html = marked_html(a, db_col_text(st, 10));
+			sqlite3_reset(st);
+			/* The MATCH expression already left these out; this is the second lock. */
+			if (restricted && !q->admin && !member_sees(db, q->user_id, h->community_id)) {
+				fprintf(stderr, "practica: search: restricted %s %lld reached the "
+						"results; left out\n", h->kind, (long long)h->ref_id);
+				continue;
+			}
+			out->count++;
+		} else {
+			sqlite3_reset(st);
+		}
+	}
+	buf_free(&match);
+	buf_free(&titles);
+	return db_take_error() == 0;
+}

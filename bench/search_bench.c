@@ -1,0 +1,124 @@
+/* Search timing on a large database (make bench-search; numbers in docs/DECISIONS.md):
+ *
+ *     search_bench DB [--as EMAIL] [--runs N] QUERY...
+ *
+ * Runs each query through search_clean_query() and search_run() exactly as the search page
+ * does (first page of 20, no filters), N times (default 20), as an admin and as EMAIL (a
+ * member: the visibility filter applies), and prints the matches and the fastest, median and
+ * slowest time. Then times search_put() and search_remove() of one post-sized entry (rolled
+ * back). The database is migrated (and its index rebuilt if a migration asks), else left as
+ * it was. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "search.h"
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void time_query(Db *db, const char *q, int64_t user, bool admin, int runs)
+{
+	Arena *a = arena_new();
+	const char *clean = search_clean_query(a, q);
+	if (!clean) {
+		printf("  %-32s nothing to search for\n", q);
+		arena_free(a);
+		return;
+	}
+	double *t = malloc((size_t)runs * sizeof *t);
+	SearchResults res = {0};
+	for (int i = 0; i < runs; i++) {
+		SearchQuery sq = {.query = clean, .user_id = user, .admin = admin, .limit = 20};
+		double t0 = now_ms();
+		search_run(db, a, &sq, &res);
+		t[i] = now_ms() - t0;
+		db_release(db);
+	}
+	qsort(t, (size_t)runs, sizeof *t, by_value);
+	printf("  %-32s %-6s %5d%s results   %7.2f / %7.2f / %7.2f ms (min / median / max)\n", q,
+	       admin ? "admin" : "member", res.total, res.truncated ? "+" : " ", t[0],
+	       t[runs / 2], t[runs - 1]);
+	free(t);
+	arena_free(a);
+}
+
+static void time_writes(Db *db)
+{
+	static const char body[] =
+		"We moved our **budget** review to the second Tuesday so the finance committee "
+		"can see the monthly cash flow statement first. Has anyone tried a rolling "
+		"twelve-month forecast for enrollment-driven revenue? We use the template from "
+		"the library, with a tab per campus, and it works well for the board.";
+	db_begin(db);
+	double t0 = now_ms();
+	for (int i = 0; i < 100; i++)
+		search_put(db, &(SearchEntry){.kind = "post", .ref_id = 900000000 + i,
+					      .title = "Budget review", .body = body,
+					      .url = "/posts/1", .updated_at = 1});
+	double put = (now_ms() - t0) / 100;
+	t0 = now_ms();
+	for (int i = 0; i < 100; i++)
+		search_put(db, &(SearchEntry){.kind = "post", .ref_id = 900000000 + i,
+					      .title = "Budget review (edited)", .body = body,
+					      .url = "/posts/1", .updated_at = 2});
+	double replace = (now_ms() - t0) / 100;
+	t0 = now_ms();
+	for (int i = 0; i < 100; i++)
+		search_remove(db, "post", 900000000 + i);
+	double removed = (now_ms() - t0) / 100;
+	db_rollback(db);
+	printf("  search_put new %.3f ms, replace %.3f ms, search_remove %.3f ms (each)\n", put,
+	       replace, removed);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fputs("usage: search_bench DB [--as EMAIL] [--runs N] QUERY...\n", stderr);
+		return 2;
+	}
+	const char *path = argv[1], *email = "bench.member@example.org";
+	int runs = 20, first = 2;
+	while (first + 1 < argc && !strncmp(argv[first], "--", 2)) {
+		if (!strcmp(argv[first], "--as"))
+			email = argv[first + 1];
+		else if (!strcmp(argv[first], "--runs"))
+			runs = atoi(argv[first + 1]) > 0 ? atoi(argv[first + 1]) : 20;
+		first += 2;
+	}
+	Db *db = db_open(path, false);
+	if (!db || !search_rebuild_if_needed(db))
+		return 1;
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM users WHERE email = :e");
+	db_bind_text(st, ":e", email);
+	int64_t member = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	st = db_prepare(db, "SELECT count(*), (SELECT count(*) FROM search_entries WHERE kind = "
+			    "'post') FROM search_entries");
+	if (db_step(st) == SQLITE_ROW)
+		printf("%s: %lld entries, %lld of them replies; member %s (id %lld)\n", path,
+		       (long long)db_col_int(st, 0), (long long)db_col_int(st, 1), email,
+		       (long long)member);
+	sqlite3_reset(st);
+	for (int i = first; i < argc; i++) {
+		time_query(db, argv[i], 0, true, runs);
+		if (member)
+			time_query(db, argv[i], member, false, runs);
+	}
+	time_writes(db);
+	db_close(db);
+	return 0;
+}
