@@ -299,24 +299,44 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 RSS_AFTER_KB=$(rss_kb "$SERVER_PID")
 
-LONG_LINE=""
-if [ "$LONG" = 1 ]; then
-	home_rps=$(awk '{print $2}' "$WORK/r.p.0" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-	secs=$(awk -v r="${home_rps:-10000}" 'BEGIN{s = 1100000 / (r > 0 ? r : 10000); printf "%d", s < 10 ? 10 : s}')
-	log "memory-growth run: member home for ${secs}s (about 1,000,000 requests)"
-	rss_before=$(rss_kb "$SERVER_PID")
-	res=$(run_wrk "$SERVER_PID" "$BASE/home" "$secs" "$WORK/report.lua" -H "Cookie: $COOKIE")
-	rss_after=$(rss_kb "$SERVER_PID")
-	LONG_LINE=$(awk -v r="$res" -v a="$rss_before" -v b="$rss_after" 'BEGIN{split(r, f, " ");
-		printf "Memory growth: %d requests to the member home; resident memory %.1f MB before, %.1f MB after (%+.1f MB).", f[1], a/1024, b/1024, (b-a)/1024}')
-	RSS_AFTER_KB=$rss_after
-fi
-
-# ---- the report ----
 median_col() { # file column
 	[ -s "$1" ] || { echo ""; return; }
 	awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+LONG_LINE=""
+if [ "$LONG" = 1 ]; then
+	# Every measured GET page but search in turn, for about BENCH_LONG_REQUESTS requests.
+	want=${BENCH_LONG_REQUESTS:-1000000}
+	paths=""; rates=""
+	for idx in "${!NAMES[@]}"; do
+		n=${NAMES[$idx]}
+		[ "${P_AVAIL[$n]}" = 1 ] && [ "${P_METHOD[$n]}" = GET ] && [[ "$n" != search* ]] || continue
+		paths="$paths ${P_PATH[$n]}"
+		rates="$rates $(median_col "$WORK/r.p.$idx" 2)"
+	done
+	cat >"$WORK/mix.lua" <<'LUA'
+local paths = {}
+for p in string.gmatch(os.getenv("BENCH_MIX"), "%S+") do paths[#paths + 1] = p end
+local n = 0
+request = function()
+	n = n + 1
+	return wrk.format("GET", paths[n % #paths + 1])
+end
+LUA
+	cat "$WORK/report.lua" >>"$WORK/mix.lua"
+	# pages in turn run at about count / sum(1/rps)
+	secs=$(awk -v w="$want" -v r="$rates" 'BEGIN{c = split(r, a, " "); for (i = 1; i <= c; i++) if (a[i] > 0) t += 1 / a[i];
+		s = c ? w * t / c * 1.1 : 10; printf "%d", s < 10 ? 10 : s}')
+	log "memory-growth run: the pages in turn for ${secs}s (about $want requests)"
+	rss_before=$(rss_kb "$SERVER_PID")
+	res=$(BENCH_MIX="$paths" run_wrk "$SERVER_PID" "$BASE/" "$secs" "$WORK/mix.lua" -H "Cookie: $COOKIE")
+	rss_after=$(rss_kb "$SERVER_PID")
+	LONG_LINE=$(awk -v r="$res" -v a="$rss_before" -v b="$rss_after" 'BEGIN{split(r, f, " ");
+		printf "Memory growth: %d requests over the measured pages in turn (%d errors); resident memory %.1f MB before, %.1f MB after (%+.1f MB).", f[1], f[6], a/1024, b/1024, (b-a)/1024}')
+	RSS_AFTER_KB=$rss_after
+fi
+
+# ---- the report ----
 DATE=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p "$OUT"
 REPORT="$WORK/report.md"

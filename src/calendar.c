@@ -45,13 +45,18 @@ static size_t load_meetings(Req *r, const Query *q, Meeting ***out)
 		"coalesce(c.name, ''), coalesce(m.number, 0), m.title, m.starts_at, m.ends_at, "
 		"m.format, m.venue, m.address, m.video_url, m.purpose, m.status, m.uid, m.sequence "
 		"FROM meetings m LEFT JOIN communities c ON c.id = m.community_id "
-		"WHERE (CASE WHEN :by_start THEN m.starts_at >= :from ELSE m.ends_at >= :from END) "
-		"AND m.starts_at < :to AND (:slug IS NULL OR c.slug = :slug) "
+		"WHERE m.starts_at >= :lowest AND m.starts_at < :to "
+		"AND (:by_start OR m.ends_at >= :from) AND (:slug IS NULL OR c.slug = :slug) "
 		"AND (:u = 0 OR m.community_id IS NULL "
 		"     OR m.community_id IN (SELECT community_id FROM facilitators WHERE user_id = :u) "
 		"     OR m.community_id IN (SELECT community_id FROM memberships WHERE user_id = :u "
 		"                           AND status = 'participant')) "
 		"ORDER BY m.starts_at, m.id LIMIT :n");
+	/* A range on starts_at the planner can see: a meeting is one day's event (one date, a
+	 * start and an end time), so one that ends at or after from started less than 26 hours
+	 * before it. Hidden inside a CASE, the bound made every list read all meetings since the
+	 * first one (issue 8). */
+	db_bind_int(st, ":lowest", q->by_start ? q->from : q->from - 26 * 3600);
 	db_bind_int(st, ":by_start", q->by_start);
 	db_bind_int(st, ":from", q->from);
 	db_bind_int(st, ":to", q->to);

@@ -15,15 +15,33 @@ static int64_t count_of(Req *r, const char *sql)
 	return db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
 }
 
+/* The association's size, said on the start page and the member home. Counting every active
+ * member is ~30,000 steps at 10,000 members on each view, so the figures are kept for a
+ * minute, shared by every thread (issue 8: pages cost the same as the association grows). */
+static _Atomic int64_t size_members, size_schools, size_counted_at;
+
+static void association_size(Req *r, int64_t *members, int64_t *schools)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (now - size_counted_at >= 60 || now < size_counted_at) {
+		size_members = count_of(r, "SELECT count(*) FROM users u JOIN schools s ON s.id = "
+					   "u.school_id WHERE u.status = 'active' AND "
+					   "s.status = 'active'");
+		size_schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
+		size_counted_at = now;
+	}
+	*members = size_members;
+	*schools = size_schools;
+}
+
 void handle_landing(Req *r)
 {
 	if (r->user && r->user->is_member) {
 		resp_redirect(r, "/home");
 		return;
 	}
-	int64_t members = count_of(r, "SELECT count(*) FROM users u JOIN schools s ON s.id = "
-				      "u.school_id WHERE u.status = 'active' AND s.status = 'active'");
-	int64_t schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
+	int64_t members, schools;
+	association_size(r, &members, &schools);
 	page_begin(r, "Welcome");
 	html(&r->out,
 	     "<h1>%s</h1>\n<p class=\"lead\">The members-only knowledge center for the "
@@ -165,9 +183,8 @@ void handle_home(Req *r)
 	person_list(r, st, true, "No members have been approved yet.");
 	html_raw(&r->out, "</section>\n</div>\n");
 
-	int64_t members = count_of(r, "SELECT count(*) FROM users u JOIN schools s ON s.id = "
-				      "u.school_id WHERE u.status = 'active' AND s.status = 'active'");
-	int64_t schools = count_of(r, "SELECT count(*) FROM schools WHERE status = 'active'");
+	int64_t members, schools;
+	association_size(r, &members, &schools);
 	html(&r->out,
 	     "<p class=\"meta\">%lld members from <a href=\"/schools\">%lld member schools</a>.</p>\n",
 	     (long long)members, (long long)schools);
