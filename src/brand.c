@@ -1,5 +1,6 @@
-/* The association's look (brand.h): reading the settings for every page, the /brand/ files
- * (logo, accent stylesheet), and the admin's form with the contrast check. */
+/* The association's look (brand.h): reading the settings for every page, the header's own
+ * parts (home link with the logo, the member's communities), the /brand/ files (logo, accent
+ * stylesheet), and the admin's form with the contrast check. */
 #include "brand.h"
 
 #include <math.h>
@@ -73,6 +74,37 @@ void brand_header_link(Req *r)
 		     b.logo_hash, logo_ext(b.logo_type), name);
 	else
 		html(&r->out, "<a class=\"brand\" href=\"/\">%s</a>\n", name);
+}
+
+/* The member's communities, at most MY_COMMUNITIES_MAX (the directory has them all), through
+ * the per-user indexes of memberships and facilitators. A <details> needs no script. */
+#define MY_COMMUNITIES_MAX 12
+
+void brand_my_communities(Req *r)
+{
+	if (!r->db || !r->user)
+		return;
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT c.slug, c.name FROM memberships m JOIN communities c ON "
+		       "c.id = m.community_id WHERE m.user_id = :u AND m.status = 'participant' AND "
+		       "c.status != 'archived' UNION SELECT c.slug, c.name FROM facilitators f JOIN "
+		       "communities c ON c.id = f.community_id WHERE f.user_id = :u AND "
+		       "c.status != 'archived' ORDER BY 2 LIMIT :limit");
+	db_bind_int(st, ":u", r->user->id);
+	db_bind_int(st, ":limit", MY_COMMUNITIES_MAX);
+	int n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			html_raw(&r->out, "<li class=\"my-communities\"><details><summary>My communities"
+					  "</summary><ul>");
+		const char *href = arena_printf(r->arena, "/communities/%s", db_col_text(st, 0));
+		bool here = !strcmp(r->path, href);
+		html(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", href,
+		     here ? " aria-current=\"page\"" : "", db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (n)
+		html_raw(&r->out, "</ul></details></li>");
 }
 
 /* ---- colours ---- */

@@ -18,6 +18,9 @@ const char *brand_name(Req *r);
 void brand_head_links(Req *r);
 /* The header's home link: the logo (when set) and the name. */
 void brand_header_link(Req *r);
+/* A navigation item listing the signed-in member's own communities (participant or
+ * facilitator) as a disclosure, "My communities"; nothing when they have none. */
+void brand_my_communities(Req *r);
 
 /* "#1f5fa8" or "1F5FA8" into 0xRRGGBB; false when it is not six hex digits. */
 bool brand_parse_colour(const char *s, unsigned *rgb);

@@ -40,6 +40,7 @@ void page_begin(Req *r, const char *title)
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
 		nav_link(r, "/communities", "Communities");
+		brand_my_communities(r);
 		nav_link(r, "/board", "Discussions");
 		nav_link(r, "/library", "Library");
 		nav_link(r, "/calendar", "Calendar");

@@ -39,6 +39,15 @@ export async function run(t) {
 		'the waitlisted member was not promoted when the seat freed up');
 	await t.visit(sam, '/home', 'home after promotion');
 	t.check(/School Nurses Network/.test(await mainText(sam)), 'the member home does not list the new community');
+	// The header's "My communities" lists it too, on every page.
+	const mine = sam.getByRole('navigation', { name: 'Main' }).locator('.my-communities');
+	await mine.getByText('My communities').click();
+	await sam.screenshot({ path: `${t.ctx.resultsDir}/${t.name}-header-menu-open-1280.png` });
+	await sam.setViewportSize({ width: 375, height: 740 });
+	await sam.screenshot({ path: `${t.ctx.resultsDir}/${t.name}-header-menu-open-375.png` });
+	await sam.setViewportSize({ width: 1280, height: 800 });
+	await t.follow(sam, mine.getByRole('link', { name: 'School Nurses Network' }), 'community from the header');
+	t.check(new URL(sam.url()).pathname === '/communities/school-nurses', 'the header link did not lead to the community');
 	await t.checkUnchecked(maria);
 	await t.checkUnchecked(sam);
 }
