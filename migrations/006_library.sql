@@ -6,21 +6,41 @@
 -- uploader and time, and the digest naming its bytes. Triggers keep the two consistent: a
 -- file row cannot name bytes that are not stored, and bytes nobody names any more go.
 
--- AUTOINCREMENT: a blob's rowid is never reused, so a download reading a blob piece by piece
+-- AUTOINCREMENT: a blob's id is never reused, so a download reading a blob piece by piece
 -- (each piece in its own short read) can never read another file's bytes after a delete.
 CREATE TABLE blobs (
 	id     INTEGER PRIMARY KEY AUTOINCREMENT,
 	sha256 BLOB NOT NULL UNIQUE CHECK (length(sha256) = 32),
-	size   INTEGER NOT NULL CHECK (size >= 0),
-	data   BLOB NOT NULL
+	size   INTEGER NOT NULL CHECK (size >= 0)
+);
+-- The bytes, in pieces of 64 KiB (the last one shorter). One 25 MB value would be a chain of
+-- thousands of overflow pages that SQLite walks from its start for every read at an offset,
+-- so a download read in pieces would cost time in the square of the file's size; a piece
+-- is one indexed row, read in one short transaction.
+CREATE TABLE blob_chunks (
+	id      INTEGER PRIMARY KEY,
+	blob_id INTEGER NOT NULL REFERENCES blobs(id) ON DELETE CASCADE,
+	seq     INTEGER NOT NULL CHECK (seq >= 0),
+	data    BLOB NOT NULL,
+	UNIQUE (blob_id, seq)
 );
 
 -- Existing files: their digests were computed by file_store() from the bytes, so the same
--- digest means the same bytes; the oldest copy is kept.
-INSERT INTO blobs (sha256, size, data)
-	SELECT sha256, size, data FROM files
+-- digest means the same bytes; the oldest copy is kept, cut into pieces.
+INSERT INTO blobs (sha256, size)
+	SELECT sha256, size FROM files
 	WHERE id IN (SELECT min(id) FROM files GROUP BY sha256)
 	ORDER BY id;
+WITH RECURSIVE pieces(blob_id, seq, size) AS (
+	SELECT id, 0, size FROM blobs
+	UNION ALL
+	SELECT blob_id, seq + 1, size FROM pieces WHERE (seq + 1) * 65536 < size
+)
+INSERT INTO blob_chunks (blob_id, seq, data)
+	SELECT p.blob_id, p.seq, substr(f.data, p.seq * 65536 + 1, 65536)
+	FROM pieces p JOIN blobs b ON b.id = p.blob_id
+	JOIN files f ON f.id = (SELECT min(id) FROM files WHERE sha256 = b.sha256)
+	ORDER BY p.blob_id, p.seq;
 ALTER TABLE files DROP COLUMN data;
 CREATE INDEX files_sha256 ON files(sha256);
 

@@ -13,6 +13,7 @@
 
 #define NAME_MAX_BYTES 200
 #define CENTRAL_DIRECTORY_MAX (8 * 1024 * 1024)
+#define CHUNK_BYTES (64 * 1024) /* the rows of blob_chunks (migration 006) */
 
 static const char refused_kind[] =
 	"This kind of file is not accepted. Upload a PDF, a Word, Excel or PowerPoint document "
@@ -309,26 +310,27 @@ static bool hash_file(FILE *f, int64_t size, unsigned char digest[crypto_hash_sh
 	return done == size;
 }
 
-/* Copies the upload into a new blob row in chunks: the file is never whole in memory. */
-static bool write_blob(Db *db, int64_t rowid, FILE *f, int64_t size)
+/* Copies the upload into blob_chunks rows of CHUNK_BYTES: the file is never whole in memory. */
+static bool write_chunks(Db *db, int64_t blob, FILE *f, int64_t size)
 {
-	sqlite3_blob *blob = NULL;
-	if (sqlite3_blob_open(db_handle(db), "main", "blobs", "data", rowid, 1, &blob) != SQLITE_OK) {
-		sqlite3_blob_close(blob);
-		return false;
-	}
-	bool ok = fseek(f, 0, SEEK_SET) == 0;
-	int64_t offset = 0;
-	unsigned char chunk[65536];
-	while (ok && offset < size) {
-		size_t got = fread(chunk, 1, sizeof chunk, f);
-		if (got == 0 || offset + (int64_t)got > size)
+	unsigned char *chunk = malloc(CHUNK_BYTES);
+	bool ok = chunk && fseek(f, 0, SEEK_SET) == 0;
+	int64_t done = 0;
+	for (int64_t seq = 0; ok && done < size; seq++) {
+		size_t want = size - done < CHUNK_BYTES ? (size_t)(size - done) : CHUNK_BYTES;
+		ok = fread(chunk, 1, want, f) == want;
+		if (!ok)
 			break;
-		ok = sqlite3_blob_write(blob, chunk, (int)got, (int)offset) == SQLITE_OK;
-		offset += (int64_t)got;
+		sqlite3_stmt *st = db_prepare(db, "INSERT INTO blob_chunks (blob_id, seq, data) "
+						  "VALUES (:b, :s, :d)");
+		db_bind_int(st, ":b", blob);
+		db_bind_int(st, ":s", seq);
+		db_bind_blob(st, ":d", chunk, (int)want);
+		ok = db_run(st);
+		done += (int64_t)want;
 	}
-	sqlite3_blob_close(blob);
-	return ok && offset == size;
+	free(chunk);
+	return ok && done == size;
 }
 
 int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
@@ -337,8 +339,6 @@ int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
 	if (!type)
 		return 0;
 	*why = "The file could not be stored just now. Please try again.";
-	if (u->size > INT32_MAX)
-		return 0; /* SQLite's incremental blob I/O is int-sized; uploads are far smaller */
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	if (!hash_file(u->tmp, u->size, digest))
 		return 0;
@@ -348,14 +348,13 @@ int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
 	int64_t blob = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
 	sqlite3_reset(st);
 	if (!blob) {
-		st = db_prepare(db, "INSERT INTO blobs (sha256, size, data) "
-				    "VALUES (:sha, :size, zeroblob(:size))");
+		st = db_prepare(db, "INSERT INTO blobs (sha256, size) VALUES (:sha, :size)");
 		db_bind_blob(st, ":sha", digest, sizeof digest);
 		db_bind_int(st, ":size", u->size);
 		if (!db_run(st))
 			return 0;
 		blob = db_last_id(db);
-		if (!write_blob(db, blob, u->tmp, u->size))
+		if (!write_chunks(db, blob, u->tmp, u->size))
 			return 0;
 	}
 
@@ -484,8 +483,10 @@ static RangeKind parse_range(const char *h, uint64_t size, uint64_t *first, uint
 	return RANGE_ONE;
 }
 
-/* A download reads its blob in pieces, each piece in its own short read of this worker
- * thread's connection, so no read transaction (and no stale snapshot) outlives a piece. */
+/* A download reads its blob piece by piece after the handler has returned, each piece one
+ * indexed row in its own short read of this worker thread's connection: no read transaction
+ * (and so no stale snapshot for the thread's later requests, no WAL kept from checkpointing)
+ * lasts longer than a piece, however slow the client. */
 typedef struct {
 	int64_t blob_id;
 	uint64_t start;
@@ -497,20 +498,22 @@ static long read_blob_piece(void *cls, uint64_t pos, char *buf, size_t max)
 	Db *db = db_thread();
 	if (!db)
 		return -1;
-	sqlite3_blob *blob = NULL;
-	if (sqlite3_blob_open(db_handle(db), "main", "blobs", "data", p->blob_id, 0, &blob) !=
-	    SQLITE_OK) {
-		sqlite3_blob_close(blob);
-		return -1;
-	}
-	uint64_t offset = p->start + pos, total = (uint64_t)sqlite3_blob_bytes(blob);
+	uint64_t at = p->start + pos, offset = at % CHUNK_BYTES;
+	sqlite3_stmt *st = db_prepare(db, "SELECT data FROM blob_chunks "
+					  "WHERE blob_id = :b AND seq = :s");
+	db_bind_int(st, ":b", p->blob_id);
+	db_bind_int(st, ":s", (int64_t)(at / CHUNK_BYTES));
 	long n = -1;
-	if (offset < total) {
-		size_t want = max < total - offset ? max : (size_t)(total - offset);
-		if (sqlite3_blob_read(blob, buf, (int)want, (int)offset) == SQLITE_OK)
+	if (db_step(st) == SQLITE_ROW) {
+		const unsigned char *data = sqlite3_column_blob(st, 0);
+		uint64_t len = (uint64_t)sqlite3_column_bytes(st, 0);
+		if (data && offset < len) {
+			size_t want = max < len - offset ? max : (size_t)(len - offset);
+			memcpy(buf, data + offset, want);
 			n = (long)want;
+		}
 	}
-	sqlite3_blob_close(blob);
+	sqlite3_reset(st);
 	return n;
 }
 

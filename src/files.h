@@ -1,9 +1,9 @@
 /* The one file store of Practica: every uploaded file (meeting materials, library document
  * versions) is a row in `files` (its name, a content type decided from the bytes, size,
  * SHA-256, uploader, time) naming its bytes in `blobs`, which holds each distinct content once
- * (content-addressed by SHA-256). Features keep their own rows pointing at files and decide
- * who may see them; deleting the last file that names some bytes deletes the bytes (a trigger
- * in migration 006). */
+ * (content-addressed by SHA-256; the bytes in 64 KiB rows of `blob_chunks`). Features keep
+ * their own rows pointing at files and decide who may see them; deleting the last file that
+ * names some bytes deletes the bytes (a trigger in migration 006). */
 #ifndef PRACTICA_FILES_H
 #define PRACTICA_FILES_H
 #include <stdint.h>

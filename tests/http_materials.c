@@ -433,8 +433,9 @@ TEST(association_wide_meeting_under_admin)
 
 TEST(file_that_is_not_a_material_404)
 {
-	CHECK(sql_exec(&srv, "INSERT INTO blobs (sha256, size, data) VALUES (zeroblob(32), 5, "
-			     "CAST('%%PDF-' AS BLOB)); INSERT INTO files (name, content_type, size, "
+	CHECK(sql_exec(&srv, "INSERT INTO blobs (sha256, size) VALUES (zeroblob(32), 5); "
+			     "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (last_insert_rowid(), "
+			     "0, CAST('%%PDF-' AS BLOB)); INSERT INTO files (name, content_type, size, "
 			     "sha256, created_at) VALUES ('private.pdf', 'application/pdf', 5, "
 			     "zeroblob(32), 0)"),
 	      "could not insert a file");
