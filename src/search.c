@@ -604,7 +604,8 @@ static bool member_sees(Db *db, int64_t user_id, int64_t community_id)
 }
 
 /* Appends the candidates of match (newest first, at most SEARCH_MAX_CANDIDATES) with rowid
- * below `below`; returns how many matched in all, up to SEARCH_MAX_CANDIDATES + 1. */
+ * below `below`; returns how many matched in all, up to SEARCH_MAX_CANDIDATES + 1, or -1 on
+ * a database error. */
 static int collect(Db *db, const char *match, int scored, int64_t below, Candidate *c, int *n)
 {
 	sqlite3_stmt *st = db_prepare(
@@ -614,13 +615,13 @@ static int collect(Db *db, const char *match, int scored, int64_t below, Candida
 	db_bind_text(st, ":match", match);
 	db_bind_int(st, ":below", below);
 	db_bind_int(st, ":limit", SEARCH_MAX_CANDIDATES + 1);
-	int seen = 0;
-	while (db_step(st) == SQLITE_ROW) {
+	int seen = 0, rc;
+	while ((rc = db_step(st)) == SQLITE_ROW) {
 		if (seen++ < SEARCH_MAX_CANDIDATES)
 			c[(*n)++] = (Candidate){db_col_int(st, 0), sqlite3_column_double(st, 1)};
 	}
 	sqlite3_reset(st);
-	return seen;
+	return rc == SQLITE_DONE ? seen : -1;
 }
 
 /* Turns the \x01 \x02 markers of snippet()/highlight() into <mark>, escaping everything
@@ -667,18 +668,22 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 		hidden_communities(db, &match, q->user_id);
 		buf_puts(&match, ")");
 	}
-	Buf titles = {0};
+	Buf titles = {0}, words = {0};
 	buf_printf(&titles, "(%s) AND ({title} : (%s))", match.data, *any ? any : "\"\"");
+	/* For highlights and snippets of rows already chosen: the member's words alone, without
+	 * the filter phrases FTS5 would otherwise look up again for every row. */
+	buf_printf(&words, "{title body} : (%s)", q->query);
 
 	Candidate *c = arena_alloc(a, 2 * SEARCH_MAX_CANDIDATES * sizeof *c);
 	int n = 0;
 	int matched = collect(db, match.data, scored, INT64_MAX, c, &n);
+	bool ok = matched >= 0;
 	out->truncated = matched > SEARCH_MAX_CANDIDATES;
 	/* A common word: its newest matches may leave out older entries with the word in their
 	 * title, which rank higher. Add the newest of those too (only rows older than the
 	 * candidates already taken, which are all there). */
 	if (out->truncated && *any)
-		collect(db, titles.data, scored, c[n - 1].id, c, &n);
+		ok = collect(db, titles.data, scored, c[n - 1].id, c, &n) >= 0 && ok;
 	qsort(c, (size_t)n, sizeof *c, by_score);
 	out->total = n;
 
@@ -693,7 +698,7 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 			    "FROM search_index JOIN search_entries e ON e.id = search_index.rowid "
 			    "LEFT JOIN communities c ON c.id = e.community_id "
 			    "WHERE search_index MATCH :match AND search_index.rowid = :id");
-		db_bind_text(st, ":match", match.data);
+		db_bind_text(st, ":match", words.data);
 		db_bind_int(st, ":id", c[i].id);
 		if (db_step(st) == SQLITE_ROW) {
 			SearchHit *h = &out->hits[out->count];
@@ -723,5 +728,6 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 	}
 	buf_free(&match);
 	buf_free(&titles);
-	return db_take_error() == 0;
+	buf_free(&words);
+	return ok;
 }
