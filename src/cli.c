@@ -462,7 +462,8 @@ static const char reindex_usage[] =
 	"usage: practica reindex --db FILE\n"
 	"Rebuilds the search index from the database: every discussion, document, shared link,\n"
 	"meeting and community, in one transaction (searches keep working on the old index\n"
-	"until it commits). Safe while the server runs; writers wait for it.\n";
+	"until it commits). Safe while the server runs, but changes made meanwhile wait for\n"
+	"it and, on a large database, may time out: run it at a quiet time.\n";
 
 int cmd_reindex(int argc, char **argv)
 {
