@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "config.h"
 #include "db.h"
+#include "files.h"
 
 /* ---- the generator ---- */
 
@@ -555,26 +556,15 @@ static int sample(BenchGen *b, const int64_t *list, int n, int k, int64_t *out)
 int64_t bench_store_file(BenchGen *b, const char *name, const char *type, const char *data,
 			 size_t size, int64_t by, int64_t at)
 {
+	/* the content-addressed store (migration 006): bytes once per digest, in chunks */
+	if (b->blobs)
+		return file_store_memory(b->db, name, type, data, size, by, at);
 	unsigned char sha[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(sha, (const unsigned char *)data, size);
-	sqlite3_stmt *st;
-	if (b->blobs) {
-		/* the content-addressed store (migration 006): bytes once per digest */
-		st = db_prepare(b->db, "INSERT OR IGNORE INTO blobs (sha256, size, data) VALUES "
-				       "(:sha, :size, :data)");
-		db_bind_blob(st, ":sha", sha, sizeof sha);
-		db_bind_int(st, ":size", (int64_t)size);
-		db_bind_blob(st, ":data", data, (int)size);
-		db_run(st);
-		st = db_prepare(b->db, "INSERT INTO files (name, content_type, size, sha256, "
-				       "uploaded_by, created_at) VALUES (:name, :type, :size, :sha, "
-				       ":by, :at)");
-	} else {
-		st = db_prepare(b->db, "INSERT INTO files (name, content_type, size, sha256, data, "
-				       "uploaded_by, created_at) VALUES (:name, :type, :size, :sha, "
-				       ":data, :by, :at)");
-		db_bind_blob(st, ":data", data, (int)size);
-	}
+	sqlite3_stmt *st = db_prepare(b->db, "INSERT INTO files (name, content_type, size, sha256, "
+					     "data, uploaded_by, created_at) VALUES (:name, :type, "
+					     ":size, :sha, :data, :by, :at)");
+	db_bind_blob(st, ":data", data, (int)size);
 	db_bind_text(st, ":name", name);
 	db_bind_text(st, ":type", type);
 	db_bind_int(st, ":size", (int64_t)size);

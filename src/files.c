@@ -374,6 +374,54 @@ int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
 	return db_run(st) ? db_last_id(db) : 0;
 }
 
+/* The blob holding these bytes, stored now if they are new; 0 on failure. */
+static int64_t blob_for_memory(Db *db, const unsigned char digest[crypto_hash_sha256_BYTES],
+			       const unsigned char *data, size_t n)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM blobs WHERE sha256 = :sha");
+	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
+	int64_t blob = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (blob)
+		return blob;
+	st = db_prepare(db, "INSERT INTO blobs (sha256, size) VALUES (:sha, :size)");
+	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
+	db_bind_int(st, ":size", (int64_t)n);
+	if (!db_run(st))
+		return 0;
+	blob = db_last_id(db);
+	for (size_t done = 0, seq = 0; done < n || (n == 0 && seq == 0); seq++) {
+		size_t want = n - done < CHUNK_BYTES ? n - done : CHUNK_BYTES;
+		st = db_prepare(db, "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (:b, :s, :d)");
+		db_bind_int(st, ":b", blob);
+		db_bind_int(st, ":s", (int64_t)seq);
+		db_bind_blob(st, ":d", data + done, (int)want);
+		if (!db_run(st))
+			return 0;
+		done += want;
+	}
+	return blob;
+}
+
+int64_t file_store_memory(Db *db, const char *name, const char *type, const void *data,
+			  size_t n, int64_t user_id, int64_t at)
+{
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(digest, data, n);
+	if (!blob_for_memory(db, digest, data, n))
+		return 0;
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO files (name, content_type, size, sha256, "
+					  "uploaded_by, created_at) VALUES (:name, :type, :size, "
+					  ":sha, nullif(:by, 0), :at)");
+	db_bind_text(st, ":name", name);
+	db_bind_text(st, ":type", type);
+	db_bind_int(st, ":size", (int64_t)n);
+	db_bind_blob(st, ":sha", digest, sizeof digest);
+	db_bind_int(st, ":by", user_id);
+	db_bind_int(st, ":at", at);
+	return db_run(st) ? db_last_id(db) : 0;
+}
+
 /* ---- downloads ---- */
 
 const char *file_disposition(Arena *a, const char *kind, const char *name)

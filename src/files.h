@@ -15,6 +15,12 @@
  * human reason in *why (a refused type, an empty file, a storage failure). */
 int64_t file_store(Db *db, const Upload *upload, int64_t user_id, const char **why);
 
+/* Stores bytes already in memory under a type the caller vouches for (generated data: the
+ * demo, bench-data), deduplicated and chunked like an upload; the files row gets name, type,
+ * uploader (0: none) and time at. Returns its id, 0 on failure. */
+int64_t file_store_memory(Db *db, const char *name, const char *type, const void *data,
+			  size_t n, int64_t user_id, int64_t at);
+
 /* The content type of an upload decided from its bytes (the name only tells apart kinds that
  * share a container, e.g. .docx and .xlsx, and the container is then checked to hold that
  * kind), *why then NULL; NULL with a human reason in *why when the kind of file is not
