@@ -5,6 +5,15 @@ import { mainText, signIn } from '../lib/harness.js';
 
 export const title = 'RSVP, .ics, sign in with the meeting code, PD hours and certificate';
 
+// The page as printed: a screenshot in print media, without the header and navigation.
+async function printed(t, page, what) {
+	await page.emulateMedia({ media: 'print' });
+	await page.screenshot({ path: `${t.ctx.resultsDir}/${t.name}-${what}-print.png`, fullPage: true });
+	t.check(!(await page.locator('.site-header').isVisible()), `the printed ${what} shows the site header`);
+	t.check(!(await page.locator('.site-footer').isVisible()), `the printed ${what} shows the site footer`);
+	await page.emulateMedia({ media: 'screen' });
+}
+
 export async function run(t) {
 	const { reader, facilitator } = t.ctx.fixtures.members;
 	const meetingTitle = 'Assessment that guides instruction';
@@ -37,6 +46,14 @@ export async function run(t) {
 	t.must(/^[A-Z0-9]{6}$/.test(code), `the code screen shows "${code}", not a code`);
 	t.check(await screen.locator('svg, img').first().isVisible(), 'the code screen has no QR code');
 
+	// Printed pages: the sign-in sheet and the agenda print without the site's header.
+	await t.visit(screen, new URL(page.url()).pathname, 'meeting page (facilitator, again)');
+	await t.follow(screen, screen.getByRole('link', { name: 'Printable sign-in sheet' }), 'sign-in sheet');
+	await printed(t, screen, 'sign-in-sheet');
+	await t.follow(page, page.getByRole('link', { name: 'Printable agenda' }), 'printable agenda');
+	await printed(t, page, 'agenda');
+	await page.goBack();
+
 	await t.follow(page, page.getByRole('link', { name: 'Sign in to this meeting' }), 'meeting sign-in form');
 	await page.getByLabel(/Meeting code/).fill('WRONG1');
 	await t.follow(page, page.getByRole('main').getByRole('button', { name: 'Sign in' }), 'sign-in with a wrong code');
@@ -54,10 +71,7 @@ export async function run(t) {
 	t.check(/\b1(\.0+)? hours?\b/.test(pd), `the PD hours page does not count the hour: ${pd.slice(0, 300)}`);
 	await t.follow(page, page.getByRole('link', { name: /Certificate for/ }).first(), 'PD certificate');
 	t.check((await mainText(page)).includes(reader.name), 'the certificate does not name the member');
-	await page.emulateMedia({ media: 'print' });
-	await page.screenshot({ path: `${t.ctx.resultsDir}/${t.name}-certificate-print.png`, fullPage: true });
-	t.check(!(await page.locator('.site-header').isVisible()), 'the printed certificate shows the site header');
-	await page.emulateMedia({ media: 'screen' });
+	await printed(t, page, 'certificate');
 	await t.checkUnchecked(page);
 	await t.checkUnchecked(screen);
 }

@@ -19,7 +19,7 @@ export async function run(t) {
 	await t.follow(admin, admin.getByRole('button', { name: 'Open the call' }), 'call form with errors');
 	t.check(await admin.locator('.error-summary').isVisible(), 'the empty call form shows no error summary');
 	t.check(await admin.locator('[aria-invalid="true"]').count() > 0, 'the empty call form marks no field invalid');
-	await admin.getByLabel('Program year').selectOption({ label: 'This year' });
+	await admin.getByLabel('Program year').selectOption({ label: t.ctx.fixtures.yearName });
 	await admin.getByLabel(/^Title/).fill(callTitle);
 	await admin.getByLabel('Description', { exact: true }).fill('We invite members to propose a **Community of Practice** for the spring.');
 	await admin.getByLabel('What facilitators commit to').fill('- attend the orientation\n- facilitate five meetings');

@@ -14,13 +14,15 @@ export function isoDay(days = 0) {
 
 export function setUp(server) {
 	const now = Math.floor(Date.now() / 1000);
+	const first = Number(isoDay(-120).slice(0, 4));
+	const yearName = `${first}-${first + 1}`;
 	server.sql(`
 		INSERT INTO schools (name, city, created_at) VALUES
 			('Hillcrest Elementary', 'Springfield', ${now}),
 			('Riverside Middle School', 'Shelbyville', ${now}),
 			('Oak Grove High School', 'Capital City', ${now});
 		INSERT INTO program_years (name, starts_on, ends_on, created_at) VALUES
-			('This year', ${lit(isoDay(-120))}, ${lit(isoDay(240))}, ${now});`);
+			(${lit(yearName)}, ${lit(isoDay(-120))}, ${lit(isoDay(240))}, ${now});`);
 	const members = {
 		nurse1: { email: 'maria.lopez@hillcrest.test', name: 'Maria Lopez', school: 'Hillcrest Elementary' },
 		nurse2: { email: 'sam.okafor@riverside.test', name: 'Sam Okafor', school: 'Riverside Middle School' },
@@ -36,7 +38,7 @@ export function setUp(server) {
 		m.password = PASSWORD;
 		m.id = Number(server.sqlValue(`SELECT id FROM users WHERE email = ${lit(m.email)}`));
 	}
-	const year = Number(server.sqlValue("SELECT id FROM program_years WHERE name = 'This year'"));
+	const year = Number(server.sqlValue(`SELECT id FROM program_years WHERE name = ${lit(yearName)}`));
 	// Journey 2: one seat, so the second member goes on the waitlist.
 	// Journey 3: a community whose meeting is on now, with a facilitator and a participant.
 	server.sql(`
@@ -63,5 +65,5 @@ export function setUp(server) {
 			 ${members.facilitator.id}, ${now}, ${now}
 			FROM communities WHERE slug = 'literacy-deep-dive';`);
 	const meeting = Number(server.sqlValue("SELECT id FROM meetings WHERE uid = 'browser-test-meeting-1@practica.test'"));
-	return { members, year, meeting };
+	return { members, year, yearName, meeting };
 }
