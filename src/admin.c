@@ -47,7 +47,8 @@ void handle_admin(Req *r)
 		 "<h2>Accountability</h2>\n<ul>\n"
 		 "<li><a href=\"/admin/audit\">Audit log</a></li>\n</ul>\n"
 		 "<h2>The association</h2>\n<ul>\n"
-		 "<li><a href=\"/admin/branding\">Name, logo and accent colour</a></li>\n</ul>\n");
+		 "<li><a href=\"/admin/branding\">Name, logo and accent colour</a></li>\n"
+		 "<li><a href=\"/admin/library\">Library categories</a></li>\n</ul>\n");
 	page_end(r);
 }
 

@@ -832,6 +832,9 @@ TEST(categories_admin_only)
 	r = client_get(mo.c, "/admin/library");
 	CHECK(r.status == 403, "member viewing: %ld", r.status);
 	reply_free(&r);
+	r = client_get(admin.c, "/admin");
+	CHECK(body_has(&r, "href=\"/admin/library\""), "the admin dashboard does not link it");
+	reply_free(&r);
 	r = post_as(&admin, "/admin/library/categories", "name", "Student services", "description",
 		    "Enrollment, attendance and family engagement.", NULL);
 	CHECK(reply_is(&r, 303, "/admin/library?notice=category-added"), "admin adding: %ld %s",
