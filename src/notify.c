@@ -186,20 +186,6 @@ int64_t notifications_unread(Db *db, int64_t user_id)
 
 /* ---- pages ---- */
 
-void follow_button(Req *r, int64_t thread_id)
-{
-	if (!r->user)
-		return;
-	bool following = thread_is_followed(r->db, r->user->id, thread_id);
-	html(&r->out, "<div class=\"follow\"><p class=\"meta\">%s</p>",
-	     following ? "You follow this thread: replies appear in your notifications."
-		       : "Follow this thread to hear of new replies in your notifications.");
-	button_form(r, arena_printf(r->arena, "/threads/%lld/%s", (long long)thread_id,
-				    following ? "unfollow" : "follow"),
-		    following ? "Unfollow" : "Follow", following ? "secondary" : NULL);
-	html_raw(&r->out, "</div>\n");
-}
-
 static void change_follow(Req *r, bool following)
 {
 	int64_t thread = req_param_id(r, 0);

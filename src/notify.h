@@ -30,8 +30,6 @@ void notify_thread_followers(Db *db, int64_t thread_id, int64_t except_user_id, 
 /* For the header: how many unread notifications the user has (one indexed count). */
 int64_t notifications_unread(Db *db, int64_t user_id);
 
-/* The thread page's "Follow" / "Unfollow" button for the signed-in member. */
-void follow_button(Req *r, int64_t thread_id);
 /* Waitlist promotion: tells user_id they now have a seat in the community. */
 void notify_promotion(Db *db, int64_t community_id, int64_t user_id);
 

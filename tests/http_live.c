@@ -70,6 +70,7 @@ static bool listen_open(Listener *l, const char *path, const Person *p, const ch
 	char req[1024];
 	int n = snprintf(req, sizeof req,
 			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+			 "Accept-Encoding: gzip, deflate\r\n" /* as browsers send it */
 			 "%s%s%s%s\r\n",
 			 path, p ? "Cookie: practica_session=" : "", p ? p->session : "",
 			 p ? "\r\n" : "", extra ? extra : "");

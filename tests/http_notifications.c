@@ -479,6 +479,16 @@ TEST(replies_notify_followers)
 	CHECK(count_for(&part, "reply") == 1, "the first replier, now a follower, got %lld",
 	      (long long)count_for(&part, "reply"));
 	CHECK(count_for(&part2, "reply") == 0, "the second replier was notified");
+
+	/* A follower mentioned in a reply hears of it once, as a mention. */
+	int64_t mentions = count_for(&mem, "mention"), replies = count_for(&mem, "reply");
+	r = post_as(&fac, path_of("/threads/%lld/replies", (long long)t), "body",
+		    "@Mo Member, can you share your calendar?", NULL);
+	CHECK(r.status == 303, "third reply: %ld", r.status);
+	reply_free(&r);
+	CHECK(count_for(&mem, "mention") == mentions + 1, "no mention notification");
+	CHECK(count_for(&mem, "reply") == replies, "the mentioned follower was also notified of "
+						    "the reply");
 }
 
 TEST(stops_cleanly)
