@@ -147,9 +147,17 @@ TEST_BINS += $(patsubst %,$(BUILD)/asan/fuzz/replay_%,$(FUZZ_HARNESSES))
 deps-fuzz:
 	@sh scripts/deps.sh fuzz
 
+# The request harness starts from a copy of the demo database, so pages have content.
+$(BUILD)/fuzz/demo.db: $(BUILD)/release/practica
+	@mkdir -p $(@D)
+	@rm -f $@ $@-wal $@-shm
+	@$(BUILD)/release/practica demo --db $@ >/dev/null
+
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory $(patsubst %,$(BUILD)/fuzz/bin/%,$(FUZZ_HARNESSES))
-	@sh fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz $(FUZZ_HARNESSES)
+	@$(MAKE) --no-print-directory $(patsubst %,$(BUILD)/fuzz/bin/%,$(FUZZ_HARNESSES)) \
+		$(BUILD)/fuzz/demo.db
+	@FUZZ_HTTP_DB=$(BUILD)/fuzz/demo.db sh fuzz/run.sh $(FUZZ_SECONDS) $(BUILD)/fuzz \
+		$(FUZZ_HARNESSES)
 
 fuzz-quick:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
