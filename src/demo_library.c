@@ -554,7 +554,7 @@ bool demo_add_library(Db *db, int64_t now)
 			 now - 95 * DAY) &&
 	     text_buf(&b, budget_v1, budget_v2_extra, budget_v3_extra) &&
 	     add_version(db, id, 3, "budget-workbook.csv", &b,
-			 "Added audit and legal; FY27 figures updated", MARCUS, now - 14 * DAY) &&
+			 "Added audit and legal; FY27 figures updated", JAMES, now - 14 * DAY) &&
 	     rate(db, id, MARCUS, 5, "", now - 90 * DAY) &&
 	     rate(db, id, TOMAS, 4, "Handy for board finance committee prep.", now - 13 * DAY);
 

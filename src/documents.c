@@ -197,11 +197,7 @@ void document_versions_section(Req *r, const LibraryItem *it, const ItemForms *f
 {
 	Buf *o = &r->out;
 	html_raw(o, "<section id=\"versions\" aria-labelledby=\"h-versions\">\n"
-		    "<h2 id=\"h-versions\">Versions</h2>\n<table>\n<caption class=\"visually-hidden\">"
-		    "Every version of this document, newest first</caption>\n<thead><tr>"
-		    "<th scope=\"col\">Version</th><th scope=\"col\">When</th><th scope=\"col\">By</th>"
-		    "<th scope=\"col\">What changed</th><th scope=\"col\">File</th></tr></thead>\n"
-		    "<tbody>\n");
+		    "<h2 id=\"h-versions\">Versions</h2>\n<ol class=\"versions\" reversed>\n");
 	sqlite3_stmt *st = db_prepare(
 		r->db, "SELECT v.id, v.number, v.created_at, coalesce(u.name, 'a former member'), "
 		       "v.note, f.name, f.content_type, f.size FROM library_versions v "
@@ -210,9 +206,10 @@ void document_versions_section(Req *r, const LibraryItem *it, const ItemForms *f
 	db_bind_int(st, ":id", it->id);
 	while (db_step(st) == SQLITE_ROW) {
 		int64_t number = db_col_int(st, 1);
-		html(o, "<tr><th scope=\"row\">%lld%s</th><td>%s, %s</td><td>%s</td><td>%s</td>"
-			"<td><a href=\"/library/%lld/versions/%lld\">%s<span class=\"visually-hidden\">"
-			" (version %lld)</span></a> <span class=\"meta\">%s, %s</span></td></tr>\n",
+		html(o, "<li><p><strong>Version %lld%s</strong> <span class=\"meta\">%s, %s, by %s"
+			"</span></p>\n<p>%s</p>\n<p><a href=\"/library/%lld/versions/%lld\">Download "
+			"%s<span class=\"visually-hidden\"> (version %lld)</span></a> <span "
+			"class=\"meta\">%s, %s</span></p></li>\n",
 		     (long long)number, number == it->version ? " (current)" : "",
 		     format_date(r, db_col_int(st, 2)), format_time(r, db_col_int(st, 2)),
 		     db_col_text(st, 3), db_col_text(st, 4), (long long)it->id,
@@ -220,7 +217,7 @@ void document_versions_section(Req *r, const LibraryItem *it, const ItemForms *f
 		     library_type_label(db_col_text(st, 6)), library_size_label(r, db_col_int(st, 7)));
 	}
 	sqlite3_reset(st);
-	html_raw(o, "</tbody>\n</table>\n");
+	html_raw(o, "</ol>\n");
 	if (library_may_edit(r, it)) {
 		html_raw(o, "<h3 id=\"h-new-version\">Upload a new version</h3>\n<p>The earlier "
 			    "versions stay available here.</p>\n");
