@@ -201,7 +201,7 @@ bench-quick:
 
 # `make bench-search`: search timings on the large database (bench/search_bench.c); override
 # the queries with SEARCH_QUERIES='...' (each quoted for the shell).
-SEARCH_QUERIES ?= budget school '"cash flow"' 'board policy' 'enroll*' 'budget -template'
+SEARCH_QUERIES ?= budget school '"cash flow"' 'board policy' 'teach*' petrova 'budget -template'
 SEARCH_DB ?= var/bench-large.db
 .PHONY: bench-search
 $(BUILD)/release/search_bench: bench/search_bench.c $(BUILD)/release/libpractica.a
