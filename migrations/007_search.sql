@@ -11,7 +11,7 @@
 CREATE TABLE search_entries (
 	id           INTEGER PRIMARY KEY,          -- the rowid in search_index
 	kind         TEXT NOT NULL CHECK (kind IN ('thread', 'post', 'document', 'resource',
-	                                            'meeting', 'community')),
+	                                            'meeting', 'community', 'material')),
 	ref_id       INTEGER NOT NULL,             -- the row's id in its own table
 	community_id INTEGER,                      -- NULL: association-wide
 	restricted   INTEGER NOT NULL DEFAULT 0 CHECK (restricted IN (0, 1)),

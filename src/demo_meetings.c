@@ -9,6 +9,7 @@
 
 #include "demo.h"
 #include "files.h"
+#include "search.h"
 #include "validate.h"
 
 typedef struct {
@@ -221,18 +222,27 @@ static bool add_material(Db *db, int64_t meeting, const char *title, const char 
 		return false;
 	const char *why;
 	bool ok = fwrite(data, 1, size, u.tmp) == size;
-	int64_t file = ok ? file_store(db, &u, by, &why) : 0;
+	const char *type = ok ? file_upload_type(&u, &why) : NULL;
+	int64_t file = type ? file_store(db, &u, by, &why) : 0;
+	Arena *a = arena_new();
+	const char *text = file ? search_extract_text(a, u.tmp, type) : "";
 	fclose(u.tmp);
-	if (!file)
+	if (!file) {
+		arena_free(a);
 		return false;
+	}
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO meeting_materials (meeting_id, file_id, title, "
-					  "added_by, created_at) VALUES (:m, :f, :title, :by, :now)");
+					  "text, added_by, created_at) VALUES (:m, :f, :title, "
+					  ":text, :by, :now)");
 	db_bind_int(st, ":m", meeting);
 	db_bind_int(st, ":f", file);
 	db_bind_text(st, ":title", title);
+	db_bind_text(st, ":text", text ? text : "");
 	db_bind_int(st, ":by", by);
 	db_bind_int(st, ":now", now);
-	return db_run(st);
+	ok = db_run(st);
+	arena_free(a);
+	return ok;
 }
 
 /* Past meetings: the participants came, upcoming ones have RSVPs, and the facilitator

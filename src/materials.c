@@ -292,15 +292,27 @@ void handle_material_add(Req *r)
 		int64_t file = file_store(r->db, u, r->user->id, &why);
 		bool ok = file != 0;
 		if (ok) {
-			sqlite3_stmt *st = db_prepare(
-				r->db, "INSERT INTO meeting_materials (meeting_id, file_id, title, "
-				       "added_by, created_at) VALUES (:m, :f, :title, :by, :now)");
+			/* The words inside the file make the material findable by search. */
+			sqlite3_stmt *st = db_prepare(r->db, "SELECT content_type FROM files "
+							     "WHERE id = :f");
+			db_bind_int(st, ":f", file);
+			const char *type = db_step(st) == SQLITE_ROW
+						   ? arena_strdup(r->arena, db_col_text(st, 0))
+						   : "";
+			sqlite3_reset(st);
+			const char *text = search_extract_text(r->arena, u->tmp, type);
+			st = db_prepare(r->db, "INSERT INTO meeting_materials (meeting_id, file_id, "
+					       "title, text, added_by, created_at) VALUES (:m, :f, "
+					       ":title, :text, :by, :now)");
 			db_bind_int(st, ":m", m->id);
 			db_bind_int(st, ":f", file);
 			db_bind_text(st, ":title", title);
+			db_bind_text(st, ":text", text ? text : "");
 			db_bind_int(st, ":by", r->user->id);
 			db_bind_int(st, ":now", time(NULL));
 			ok = db_run(st);
+			if (ok)
+				search_index_material(r->db, db_last_id(r->db));
 		}
 		if (ok)
 			notify_community(r->db, m->community_id, r->user->id, "material",
@@ -349,6 +361,7 @@ void handle_material_delete(Req *r)
 	st = db_prepare(r->db, "DELETE FROM meeting_materials WHERE id = :id");
 	db_bind_int(st, ":id", id);
 	bool ok = db_run(st);
+	search_remove(r->db, "material", id);
 	st = db_prepare(r->db, "DELETE FROM files WHERE id = :f");
 	db_bind_int(st, ":f", file);
 	ok = ok && db_run(st);

@@ -373,7 +373,7 @@ void search_restrict_community(Db *db, int64_t community_id, bool restricted)
 	/* The entries first, then the writes: never write inside a loop over a SELECT. */
 	sqlite3_stmt *st = db_prepare(db, "SELECT id, kind FROM search_entries WHERE "
 					  "community_id = :c AND kind IN ('thread', 'post', "
-					  "'meeting') AND restricted != :r");
+					  "'meeting', 'material') AND restricted != :r");
 	db_bind_int(st, ":c", community_id);
 	db_bind_int(st, ":r", restricted);
 	size_t n = 0, cap = 0;
@@ -456,6 +456,19 @@ void search_index_meeting(Db *db, int64_t meeting_id)
 	index_from(db, "meeting", MEETING_SELECT, meeting_id);
 }
 
+/* A meeting material: its title, the words inside its file and the meeting's title; it leads
+ * to the meeting page, where the material is listed with the meeting's other materials. */
+#define MATERIAL_SELECT                                                                       \
+	"SELECT mm.id, coalesce(m.community_id, 0), coalesce(c.visibility = 'private', 0), "    \
+	"mm.title, m.title || char(10) || char(10) || mm.text, '/meetings/' || m.id, "            \
+	"mm.created_at FROM meeting_materials mm JOIN meetings m ON m.id = mm.meeting_id "       \
+	"LEFT JOIN communities c ON c.id = m.community_id WHERE mm.id = :id"
+
+void search_index_material(Db *db, int64_t material_id)
+{
+	index_from(db, "material", MATERIAL_SELECT, material_id);
+}
+
 /* ---- rebuilding ----
  * Every kind is rebuilt by the same function its feature calls when a row changes, so a
  * rebuilt index equals the one kept up to date as the site was used. */
@@ -466,6 +479,7 @@ static const struct {
 } indexers[] = {
 	{"SELECT id FROM communities ORDER BY id", search_index_community},
 	{"SELECT id FROM meetings ORDER BY id", search_index_meeting},
+	{"SELECT id FROM meeting_materials ORDER BY id", search_index_material},
 	{"SELECT id FROM threads ORDER BY id", thread_reindex},         /* posts.c: and replies */
 	{"SELECT id FROM library_items ORDER BY id", library_index},    /* documents, links */
 };
@@ -659,6 +673,8 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 	buf_printf(&match, "({title body} : (%s))", q->query);
 	if (q->kind && !strcmp(q->kind, "discussion"))
 		buf_puts(&match, " AND facets : (\"kthread\" OR \"kpost\")");
+	else if (q->kind && !strcmp(q->kind, "document")) /* the library's and meetings' */
+		buf_puts(&match, " AND facets : (\"kdocument\" OR \"kmaterial\")");
 	else if (q->kind)
 		buf_printf(&match, " AND facets : \"k%s\"", q->kind);
 	if (q->community_id)

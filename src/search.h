@@ -41,6 +41,7 @@ const char *search_extract_text(Arena *a, FILE *f, const char *content_type);
  * that changed the row. */
 void search_index_community(Db *db, int64_t community_id);
 void search_index_meeting(Db *db, int64_t meeting_id);
+void search_index_material(Db *db, int64_t material_id);
 
 /* Rebuilds the whole index from the source tables in one transaction (the caller must not
  * be in one). Returns the number of entries, or -1 on failure. */

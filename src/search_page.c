@@ -25,6 +25,7 @@ static const char *kind_label(const char *kind)
 	} labels[] = {
 		{"thread", "Discussion"}, {"post", "Reply"},       {"document", "Document"},
 		{"resource", "Link"},     {"meeting", "Meeting"},  {"community", "Community"},
+		{"material", "Meeting material"},
 	};
 	for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
 		if (!strcmp(labels[i].kind, kind))

@@ -453,6 +453,64 @@ TEST(file_that_is_not_a_material_404)
 	client_free(anon);
 }
 
+/* Search finds a material by a word inside its file, leads to its meeting, and keeps a
+ * private community's materials to its own people; deleting the material removes it. */
+TEST(material_found_by_words_inside)
+{
+	CHECK(sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
+			     "VALUES ('mat-p', 'Materials Private', 'open', 'private', 0)"),
+	      "private community");
+	int64_t private_c = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'mat-p'");
+	CHECK(sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
+		       (long long)private_c, (long long)fac.id),
+	      "facilitator");
+	int64_t open_m = add_meeting(community_a, "Search open", 4);
+	int64_t private_m = add_meeting(private_c, "Search private", 5);
+	static const char open_text[] = "Notes on the zebrafinch protocol for IEP meetings.\n";
+	static const char private_text[] = "Budget notes: the quokkaroo line item stays.\n";
+	Reply r = upload(&fac, materials_path("mat-a", open_m), "Protocol notes", "notes.txt",
+			 open_text, sizeof open_text - 1);
+	CHECK(r.status == 303, "upload open: %ld %.300s", r.status, r.body);
+	reply_free(&r);
+	r = upload(&fac, materials_path("mat-p", private_m), "Budget notes", "budget.txt",
+		   private_text, sizeof private_text - 1);
+	CHECK(r.status == 303, "upload private: %ld %.300s", r.status, r.body);
+	reply_free(&r);
+
+	char href[64];
+	snprintf(href, sizeof href, "/meetings/%lld", (long long)open_m);
+	r = client_get(mem.c, "/search?q=zebrafinch");
+	CHECK(r.status == 200 && body_has(&r, "Protocol notes") && body_has(&r, href),
+	      "a member finds the open material by a word inside: %ld %.600s", r.status, r.body);
+	reply_free(&r);
+	r = client_get(mem.c, "/search?q=zebrafinch&kind=document");
+	CHECK(r.status == 200 && body_has(&r, "Protocol notes"),
+	      "the Documents filter includes meeting materials: %ld", r.status);
+	reply_free(&r);
+	r = client_get(part.c, "/search?q=quokkaroo");
+	CHECK(r.status == 200 && !body_has(&r, "Budget notes"),
+	      "an outsider must not find a private community's material: %.600s", r.body);
+	reply_free(&r);
+	r = client_get(fac.c, "/search?q=quokkaroo");
+	CHECK(r.status == 200 && body_has(&r, "Budget notes"),
+	      "its facilitator finds it: %ld %.600s", r.status, r.body);
+	reply_free(&r);
+
+	int64_t id = sql_int(&srv, "SELECT id FROM meeting_materials WHERE title = 'Protocol notes'");
+	char del[160];
+	snprintf(del, sizeof del, "/communities/mat-a/meetings/%lld/materials/%lld/delete",
+		 (long long)open_m, (long long)id);
+	r = post_as(&fac, del, NULL, NULL);
+	CHECK(r.status == 303, "delete: %ld", r.status);
+	reply_free(&r);
+	CHECK(sql_int(&srv, "SELECT count(*) FROM search_entries WHERE kind = 'material' AND "
+			    "ref_id = %lld", (long long)id) == 0,
+	      "the deleted material is still in the search index");
+	r = client_get(mem.c, "/search?q=zebrafinch");
+	CHECK(r.status == 200 && !body_has(&r, "Protocol notes"), "deleted material still found");
+	reply_free(&r);
+}
+
 TEST(stops_cleanly)
 {
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
@@ -513,7 +571,8 @@ int main(void)
 			   html_named_pdf_never_served_as_html, unknown_binary_refused_without_rows,
 			   empty_file_refused, upload_over_limit_413, highlights_rendered_safely,
 			   who_may_change_materials, association_wide_meeting_under_admin,
-			   file_that_is_not_a_material_404, stops_cleanly);
+			   file_that_is_not_a_material_404, material_found_by_words_inside,
+			   stops_cleanly);
 	fprintf(stderr, "http_materials: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);
 	return rc;
