@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "communities.h"
 #include "config.h"
 #include "handlers.h"
 #include "html.h"
@@ -337,6 +338,10 @@ void handle_meeting_ics(Req *r)
 	Meeting *m = meeting_from_id_path(r);
 	if (!m)
 		return;
+	if (m->community_id && !community_readable(r, m->community_id)) {
+		resp_error(r, 404, "There is no such meeting you can add to your calendar.");
+		return;
+	}
 	const Meeting *one[] = {m};
 	ics_write(&r->out, one, 1, NULL);
 	r->content_type = "text/calendar; charset=utf-8";

@@ -225,6 +225,16 @@ void handle_meeting(Req *r)
 					       m->title)
 				: m->title);
 	meeting_heading(r, m);
+	if (m->community_id && !community_readable(r, m->community_id)) {
+		/* A private community's meeting: the calendar shows that it happens, not its
+		 * link, place, agenda or materials. */
+		html(&r->out, "<p>%s</p>\n<p class=\"notice\">%s is a private community: its "
+			      "meetings' details, agenda, highlights and materials are for its "
+			      "participants and facilitators.</p>\n",
+		     format_when(r, m->starts_at, m->ends_at), m->community_name);
+		page_end(r);
+		return;
+	}
 	if (meeting_can_manage(r, m)) {
 		const char *base = meeting_manage_url(r, m);
 		html(&r->out, "<div class=\"actions\"><a class=\"button secondary\" href=\"%s/edit\">"

@@ -619,6 +619,30 @@ TEST(titles_and_presenters_escaped)
 	reply_free(&r);
 }
 
+/* A private community's meeting shows outsiders when it happens, never its video link,
+ * purpose or calendar file; its participants see everything. */
+TEST(private_community_meeting_details_for_its_people)
+{
+	int64_t id = make_meeting("Private huddle", "2031-03-04");
+	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'private' WHERE id = %lld",
+		       (long long)cop_a), "make cop-a private");
+	const char *page = path("/meetings/%lld", (long long)id);
+	Reply r = client_get(mem.c, page);
+	CHECK(r.status == 200 && body_has(&r, "Private huddle") && body_has(&r, "private community") &&
+		      !body_has(&r, "meet.example.org") && !body_has(&r, "Building"),
+	      "an outsider sees only that it happens: %ld %.800s", r.status, r.body);
+	reply_free(&r);
+	get_expect(&mem, path("/meetings/%lld/ics", (long long)id), 404);
+	r = client_get(part.c, page);
+	CHECK(r.status == 200 && body_has(&r, "meet.example.org") && body_has(&r, "Building"),
+	      "a participant sees the details: %ld", r.status);
+	reply_free(&r);
+	get_expect(&part, path("/meetings/%lld/ics", (long long)id), 200);
+	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'open' WHERE id = %lld",
+		       (long long)cop_a), "open cop-a again");
+	get_expect(&mem, path("/meetings/%lld/ics", (long long)id), 200);
+}
+
 TEST(stops_cleanly)
 {
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
@@ -687,7 +711,8 @@ int main(void)
 			   printable_agenda_and_sign_in_sheet,
 			   community_home_and_directory_show_meetings,
 			   community_routes_authorization, association_wide_meetings_admin_only,
-			   titles_and_presenters_escaped, stops_cleanly);
+			   titles_and_presenters_escaped,
+			   private_community_meeting_details_for_its_people, stops_cleanly);
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
 		client_free(people[i]->c);
 		free(people[i]->csrf);
