@@ -100,7 +100,7 @@ static void check_event(icalcomponent *ev, const Meeting *m)
 		FUZZ_ASSERT(contains_text(location, m->address), "LOCATION lost the address");
 	const char *description = icalcomponent_get_description(ev);
 	/* The purpose ends the value, and libical reads a value without its trailing blanks. */
-	char *purpose = strdup(m->purpose);
+	char *purpose = as_read_back(m->purpose);
 	size_t len = strlen(purpose);
 	while (len && (purpose[len - 1] == ' ' || purpose[len - 1] == '\t'))
 		purpose[--len] = '\0';

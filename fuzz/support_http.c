@@ -128,6 +128,7 @@ void fuzz_http_start(const Route *table, bool signed_in)
 	setting("max-body", "16384");
 	setting("max-upload", "32768");
 	setting("max-fields", "20");
+	setting("trust-proxy", "yes"); /* so X-Forwarded-For and -Proto are parsed too */
 	/* libmicrohttpd keeps a half-closed connection open after its last answer: a request
 	 * that does not say "Connection: close" then waits for this timeout. */
 	setting("timeout", "5");
@@ -171,15 +172,25 @@ void fuzz_http_exchange(const char *request, size_t n, Buf *reply)
 {
 	fuzz_http_sent = request;
 	fuzz_http_sent_len = n;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking throughout: libFuzzer's timer signal interrupts blocking calls. */
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	FUZZ_ASSERT(fd >= 0, "socket: %s", strerror(errno));
 	struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
 				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	FUZZ_ASSERT(connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0, "connect: %s",
-		    strerror(errno));
+	int64_t deadline = now_ms() + ANSWER_SECONDS * 1000;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+		FUZZ_ASSERT(errno == EINPROGRESS || errno == EINTR, "connect: %s", strerror(errno));
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int rc;
+		while ((rc = poll(&p, 1, (int)(deadline - now_ms()))) < 0 && errno == EINTR)
+			;
+		int err = 0;
+		socklen_t len = sizeof err;
+		FUZZ_ASSERT(rc > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && !err,
+			    "connect: %s", rc > 0 ? strerror(err) : "timed out");
+	}
 	size_t sent = 0;
 	bool shut = false;
-	int64_t deadline = now_ms() + ANSWER_SECONDS * 1000;
 	for (;;) {
 		if (!shut && sent == n) {
 			shutdown(fd, SHUT_WR); /* the server reads end-of-input after the request */

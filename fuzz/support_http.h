@@ -16,7 +16,8 @@
 
 /* Starts the server with table (once per process). With signed_in, also creates an admin
  * and a session for them (fuzz_http_session / fuzz_http_session_csrf). Limits are made small
- * so inputs reach them: max-body 16 KiB, max-upload 32 KiB, 20 form fields. The database is
+ * so inputs reach them: max-body 16 KiB, max-upload 32 KiB, 20 form fields; X-Forwarded-For
+ * and X-Forwarded-Proto are believed, as behind a proxy, so they are parsed. The database is
  * new, or a copy of the one named by the environment variable FUZZ_HTTP_DB. */
 void fuzz_http_start(const Route *table, bool signed_in);
 
