@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "assets.h"
 #include "communities.h"
 #include "handlers.h"
 #include "html.h"
@@ -175,6 +176,28 @@ static void board_threads(Req *r, int64_t community_id, int page)
 	}
 }
 
+/* The first page of a board listens for new discussions (static/live.js): the list is in
+ * #threads, which the script refreshes from this same page; the page works without it. */
+static void live_board_begin(Req *r, const char *events, int page)
+{
+	html_raw(&r->out, "<div>\n");
+	if (page != 1)
+		return;
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT coalesce(max(id), 0) FROM threads");
+	int64_t newest = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	html(&r->out, "<p class=\"live-status meta\" role=\"status\" aria-live=\"polite\"></p>\n"
+		      "<div id=\"threads\" data-events=\"%s\" data-after=\"%lld\">\n",
+	     events, (long long)newest);
+}
+
+static void live_board_end(Req *r, int page)
+{
+	if (page == 1)
+		html(&r->out, "</div>\n<script src=\"%s\" defer></script>\n", asset_url("live.js"));
+	html_raw(&r->out, "</div>\n");
+}
+
 static int page_number(Req *r)
 {
 	int64_t page = parse_id(req_query(r, "page") ? req_query(r, "page") : "");
@@ -214,9 +237,10 @@ void handle_board(Req *r)
 	html_raw(&r->out, "<h1>All communities</h1>\n<p class=\"lead\">Questions and conversations "
 			  "across every Community of Practice: ask here when your question is not "
 			  "for one group alone.</p>\n<p><a class=\"button\" href=\"/board/new\">Start "
-			  "a discussion</a></p>\n<div class=\"board\">\n<div>\n");
+			  "a discussion</a></p>\n<div class=\"board\">\n");
+	live_board_begin(r, "/board/events", page);
 	board_threads(r, 0, page);
-	html_raw(&r->out, "</div>\n");
+	live_board_end(r, page);
 	board_links(r, 0);
 	html_raw(&r->out, "</div>\n");
 	page_end(r);
@@ -254,9 +278,10 @@ void handle_community_board(Req *r)
 			      "can read. <a href=\"/communities/%s\">Sign up for the community</a> to "
 			      "take part, or ask on <a href=\"/board\">All communities</a>.</p>\n",
 		     c->slug);
-	html_raw(&r->out, "<div class=\"board\">\n<div>\n");
+	html_raw(&r->out, "<div class=\"board\">\n");
+	live_board_begin(r, arena_printf(r->arena, "/communities/%s/board/events", c->slug), page);
 	board_threads(r, c->id, page);
-	html_raw(&r->out, "</div>\n");
+	live_board_end(r, page);
 	board_links(r, c->id);
 	html_raw(&r->out, "</div>\n");
 	page_end(r);
@@ -342,6 +367,7 @@ static void create_thread(Req *r, const Community *c)
 		resp_error(r, 503, "The discussion could not be saved just now. Please try again.");
 		return;
 	}
+	live_board_changed(c ? c->id : 0);
 	resp_redirect(r, arena_printf(r->arena, "/threads/%lld?notice=thread-posted", (long long)id));
 }
 

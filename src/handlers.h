@@ -163,6 +163,8 @@ void handle_thread_follow(Req *r);
 void handle_thread_unfollow(Req *r);
 /* live.c */
 void handle_thread_events(Req *r);
+void handle_board_events(Req *r);
+void handle_community_board_events(Req *r);
 /* search_page.c */
 void handle_search(Req *r);
 /* assets.c */

@@ -7,7 +7,11 @@
  *     data: 42
  *
  * A heartbeat thread wakes every listener every HEARTBEAT_SECONDS to send a comment line,
- * which keeps proxies from closing quiet connections and finds clients that went away. */
+ * which keeps proxies from closing quiet connections and finds clients that went away.
+ *
+ * Boards are topics too (GET /board/events, /communities/:slug/board/events): their key is
+ * negative (-1 - community id; -1 is the all-communities board) and their "newest" is the
+ * newest thread id of the whole site, so a board page that shows fewer knows to refresh. */
 #include "live.h"
 
 #include <pthread.h>
@@ -17,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "communities.h"
 #include "discussions.h"
 #include "handlers.h"
 #include "validate.h"
@@ -29,8 +34,8 @@ typedef struct Listener Listener;
 
 typedef struct Topic {
 	struct Topic *next; /* in its bucket */
-	int64_t thread_id;
-	int64_t newest;     /* newest post id known */
+	int64_t thread_id;  /* the topic's key: a thread id, or a board's negative key */
+	int64_t newest;     /* newest post id known (boards: newest thread id) */
 	uint64_t changes;   /* live_thread_changed() calls so far */
 	Listener *listeners;
 } Topic;
@@ -159,12 +164,28 @@ static void listener_closed(void *ctx)
 
 static int64_t newest_post(Db *db, int64_t thread_id)
 {
+	if (thread_id < 0) { /* a board: max(rowid) is one step down the table's b-tree */
+		sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(id), 0) FROM threads");
+		int64_t id = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+		sqlite3_reset(st);
+		return id;
+	}
 	sqlite3_stmt *st = db_prepare(db, "SELECT coalesce(max(id), 0) FROM posts "
 					  "WHERE thread_id = :t");
 	db_bind_int(st, ":t", thread_id);
 	int64_t id = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
 	sqlite3_reset(st);
 	return id;
+}
+
+static int64_t board_key(int64_t community_id)
+{
+	return -1 - community_id;
+}
+
+void live_board_changed(int64_t community_id)
+{
+	live_thread_changed(board_key(community_id));
 }
 
 void live_thread_changed(int64_t thread_id)
@@ -201,6 +222,8 @@ static int64_t client_knows(Req *r, int64_t newest)
 	return id > 0 ? id : newest;
 }
 
+static void listen_to(Req *r, int64_t thread);
+
 void handle_thread_events(Req *r)
 {
 	int64_t thread = req_param_id(r, 0);
@@ -208,6 +231,43 @@ void handle_thread_events(Req *r)
 		resp_error(r, 404, "There is no such thread, or it is in a community you cannot see.");
 		return;
 	}
+	listen_to(r, thread);
+}
+
+/* A board's stream needs ?after= (the newest thread id when the page was drawn): without it
+ * the stream could not tell the page anything useful, so it is not opened. */
+static bool board_after_given(Req *r)
+{
+	const char *after = req_query(r, "after");
+	if (!after || !*after || (parse_id(after) <= 0 && strcmp(after, "0"))) {
+		resp_error(r, 400, "This address is for a board page's live updates: it needs "
+				   "?after=, the newest discussion the page shows.");
+		return false;
+	}
+	return true;
+}
+
+void handle_board_events(Req *r)
+{
+	if (board_after_given(r))
+		listen_to(r, board_key(0));
+}
+
+void handle_community_board_events(Req *r)
+{
+	Community *c = community_from_path(r);
+	if (!c)
+		return;
+	if (!community_readable(r, c->id)) {
+		resp_error(r, 404, "There is no such board you can read.");
+		return;
+	}
+	if (board_after_given(r))
+		listen_to(r, board_key(c->id));
+}
+
+static void listen_to(Req *r, int64_t thread)
+{
 	pthread_once(&heartbeat_once, start_heartbeat);
 	int64_t newest = newest_post(r->db, thread);
 	Listener *l = xmalloc(sizeof *l);

@@ -8,5 +8,8 @@
 /* Call after the transaction that added or changed posts of thread_id has committed: every
  * listener on that thread is woken and told the newest post id. Cheap; safe from any thread. */
 void live_thread_changed(int64_t thread_id);
+/* Call after a new thread on a board (community_id 0: the all-communities board) committed:
+ * the board's open pages are told the newest thread id and refresh their list. */
+void live_board_changed(int64_t community_id);
 
 #endif

@@ -264,6 +264,10 @@ const Route routes[] = {
 	     "follow a thread (replies become notifications)"),
 	POST("/threads/:id/unfollow", handle_thread_unfollow, MEMBER, "stop following a thread"),
 	/* live.c */
+	GET("/board/events", handle_board_events, MEMBER,
+	    "new discussions on the all-communities board as Server-Sent Events (?after=)"),
+	GET("/communities/:slug/board/events", handle_community_board_events, MEMBER,
+	    "new discussions on a community's board as Server-Sent Events (?after=)"),
 	GET("/threads/:id/events", handle_thread_events, MEMBER,
 	    "new replies of a thread as Server-Sent Events (kept open)"),
 	/* search_page.c */

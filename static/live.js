@@ -70,3 +70,49 @@
 			load();
 	};
 })();
+
+/* Live boards: a board's first page (#threads[data-events]) hears of new discussions and
+ * redraws its list from the same page, keeping the reader's place; "New discussion" is said
+ * in the polite live region. Without this script, a reload shows them. */
+(function () {
+	"use strict";
+	var list = document.querySelector("#threads[data-events]");
+	if (!list || !window.EventSource || !window.fetch || !window.DOMParser)
+		return;
+	var status = document.querySelector(".live-status");
+	var loading = false;
+
+	function newest() {
+		return parseInt(list.getAttribute("data-after"), 10) || 0;
+	}
+
+	function refresh() {
+		if (loading)
+			return;
+		loading = true;
+		fetch(window.location.pathname, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+			.then(function (res) {
+				if (!res.ok)
+					throw new Error("HTTP " + res.status);
+				return res.text();
+			})
+			.then(function (html) {
+				var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("threads");
+				if (!fresh)
+					return;
+				var before = newest();
+				list.innerHTML = fresh.innerHTML;
+				list.setAttribute("data-after", fresh.getAttribute("data-after") || String(before));
+				if (status && newest() > before)
+					status.textContent = "New discussion posted: the list is up to date.";
+			})
+			.catch(function () { /* the next event, or a reload, catches up */ })
+			.then(function () { loading = false; });
+	}
+
+	var source = new EventSource(list.getAttribute("data-events") + "?after=" + newest());
+	source.onmessage = function (e) {
+		if ((parseInt(e.data, 10) || 0) > newest())
+			refresh();
+	};
+})();

@@ -330,6 +330,52 @@ TEST(who_may_listen)
 	listen_close(&l);
 }
 
+/* A board's open page hears of a new discussion on that board (and only that board), and
+ * its page carries what static/live.js listens by. */
+TEST(board_listener_hears_a_new_discussion)
+{
+	Reply page = client_get(reader.c, "/communities/live/board");
+	CHECK(page.status == 200 && body_has(&page, "id=\"threads\" data-events=\"/communities/"
+						     "live/board/events\""),
+	      "board page without live attributes: %ld %.400s", page.status, page.body);
+	reply_free(&page);
+	int64_t newest = sql_int(&srv, "SELECT coalesce(max(id), 0) FROM threads");
+	Listener board, other;
+	CHECK(listen_open(&board, path_of("/communities/live/board/events?after=%lld",
+					  (long long)newest), &reader, NULL), "connect");
+	CHECK(listen_open(&other, path_of("/board/events?after=%lld", (long long)newest), &reader,
+			  NULL), "connect");
+	CHECK(listen_until(&board, "retry: ", WAIT_MS), "no retry hint: %s", board.buf);
+	CHECK(listen_until(&other, "retry: ", WAIT_MS), "no retry hint: %s", other.buf);
+	listen_forget(&board);
+	listen_forget(&other);
+	char *body = form_encode("csrf", writer.csrf, "title", "Live new question", "body",
+				 "Has anyone seen this?", NULL);
+	Reply r = client_post(writer.c, "/communities/live/board", body);
+	free(body);
+	CHECK(r.status == 303, "new thread: %ld %.300s", r.status, r.body);
+	reply_free(&r);
+	int64_t id = sql_int(&srv, "SELECT id FROM threads WHERE title = 'Live new question'");
+	char want[64];
+	snprintf(want, sizeof want, "data: %lld\n", (long long)id);
+	CHECK(listen_until(&board, want, WAIT_MS), "the board heard nothing of thread %lld: %s",
+	      (long long)id, board.buf);
+	CHECK(!listen_until(&other, "data: ", 300), "another board was told: %s", other.buf);
+	listen_close(&board);
+	listen_close(&other);
+	/* Without ?after= the stream is not opened; a private board is not for outsiders. */
+	Listener l;
+	CHECK(listen_open(&l, "/board/events", &reader, NULL), "connect");
+	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 400"),
+	      "no ?after=: %.200s", l.buf);
+	listen_close(&l);
+	CHECK(listen_open(&l, "/communities/hidden/board/events?after=0", &outsider, NULL),
+	      "connect");
+	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 404"),
+	      "a private board to an outsider: %.200s", l.buf);
+	listen_close(&l);
+}
+
 static Listener crowd[CROWD];
 
 TEST(five_hundred_listeners_do_not_hold_workers)
@@ -452,7 +498,8 @@ int main(void)
 	double t0 = now_seconds();
 	started = setup();
 	int rc = RUN_TESTS(server_started, listener_hears_a_reply, reconnect_catches_up,
-			   who_may_listen, five_hundred_listeners_do_not_hold_workers,
+			   who_may_listen, board_listener_hears_a_new_discussion,
+			   five_hundred_listeners_do_not_hold_workers,
 			   stops_promptly_with_listeners_open);
 	fprintf(stderr, "http_live: %.1f s\n", now_seconds() - t0);
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
