@@ -188,13 +188,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (calname) {
 		icalproperty *x = icalcomponent_get_first_property(cal, ICAL_X_PROPERTY);
 		/* libical reads a value without its outer blanks (harmless for a name). */
-		char *want = as_read_back(calname + strspn(calname, " \t"));
+		char *back = as_read_back(calname), *want = back + strspn(back, " \t");
 		for (size_t len = strlen(want); len && (want[len - 1] == ' ' || want[len - 1] == '\t');)
 			want[--len] = '\0';
 		FUZZ_ASSERT(x && !strcmp(icalproperty_get_x(x), want),
 			    "X-WR-CALNAME \"%s\" came back as \"%s\"", want,
 			    x ? icalproperty_get_x(x) : "(none)");
-		free(want);
+		free(back);
 	}
 	size_t i = 0;
 	for (icalcomponent *ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev;
