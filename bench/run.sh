@@ -203,11 +203,8 @@ run_wrk() {
 STATIC="$WORK/static"
 mkdir -p "$STATIC" "$WORK/nginx"
 chmod 755 "$WORK" "$STATIC"
-# a port near the server's that nothing listens on
-NGINX_PORT=$((PORT + 1))
-[ "$NGINX_PORT" -gt 65000 ] && NGINX_PORT=18081
-while (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; do NGINX_PORT=$((NGINX_PORT + 1)); done
-cat >"$WORK/nginx/nginx.conf" <<EOF
+nginx_conf() { # port
+	cat >"$WORK/nginx/nginx.conf" <<EOF
 daemon off;
 master_process off;
 worker_processes 1;
@@ -230,11 +227,12 @@ http {
 	scgi_temp_path $WORK/nginx/scgi;
 	default_type application/octet-stream;
 	server {
-		listen 127.0.0.1:$NGINX_PORT;
+		listen 127.0.0.1:$1;
 		root $STATIC;
 	}
 }
 EOF
+}
 
 declare -A P_METHOD P_PATH P_AVAIL P_BYTES P_WHY
 NAMES=()
@@ -264,10 +262,28 @@ for entry in "${PAGES[@]}"; do
 done
 chmod -R a+r "$STATIC"
 
-taskset -c "$SERVER_CPU" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/start.log" &
-NGINX_PID=$!
-for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
-kill -0 "$NGINX_PID" 2>/dev/null || { cat "$WORK/nginx/start.log" "$WORK/nginx/error.log" >&2; exit 1; }
+# nginx on a port near the server's: the next one if that is taken
+NGINX_PORT=$((PORT + 1))
+for _ in $(seq 1 20); do
+	[ "$NGINX_PORT" -gt 65000 ] && NGINX_PORT=18081
+	# a port something already answers on would fool the readiness check below
+	if (exec 3<>"/dev/tcp/127.0.0.1/$NGINX_PORT") 2>/dev/null; then
+		NGINX_PORT=$((NGINX_PORT + 1))
+		continue
+	fi
+	nginx_conf "$NGINX_PORT"
+	taskset -c "$SERVER_CPU" nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" 2>"$WORK/nginx/start.log" &
+	NGINX_PID=$!
+	for _ in $(seq 1 100); do
+		kill -0 "$NGINX_PID" 2>/dev/null || break
+		curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break
+		sleep 0.05
+	done
+	kill -0 "$NGINX_PID" 2>/dev/null && break
+	wait "$NGINX_PID" 2>/dev/null || true
+	NGINX_PID=""; NGINX_PORT=$((NGINX_PORT + 1))
+done
+[ -n "$NGINX_PID" ] || { cat "$WORK/nginx/start.log" "$WORK/nginx/error.log" >&2; exit 1; }
 
 measure_page() { # name secs idx -> appends to $WORK/r.p.<idx> (practica), r.n.<idx> (nginx)
 	local name=$1 secs=$2 idx=$3
