@@ -25,10 +25,14 @@ for name in "$@"; do
 	[ -f "fuzz/dict/$name.dict" ] && opts="$opts -dict=fuzz/dict/$name.dict"
 	echo "== fuzz $name for ${seconds}s (log: $log)"
 	start=$(date +%s)
+	# The HTTP harnesses' temporary databases: libFuzzer ends without running atexit().
+	tmp="$dir/tmp/$name"
+	rm -rf "$tmp" && mkdir -p "$tmp"
 	# shellcheck disable=SC2086
-	"$dir/bin/$name" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
+	TMPDIR="$tmp" "$dir/bin/$name" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 \
 		-print_final_stats=1 -artifact_prefix="$crashes/" $opts "$work" $seeds >"$log" 2>&1
 	rc=$?
+	rm -rf "$tmp"
 	took=$(($(date +%s) - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)

@@ -27,7 +27,7 @@ const char *fuzz_http_sent;
 size_t fuzz_http_sent_len;
 
 static int port;
-static char dir[64], db_path[96], port_file[96];
+static char dir[256], db_path[300], port_file[300];
 
 static void *serve(void *table)
 {
@@ -44,7 +44,7 @@ static void setting(const char *key, const char *value)
 static void remove_files(void)
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-	char path[128];
+	char path[320];
 	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
 		snprintf(path, sizeof path, "%s%s", db_path, suffixes[i]);
 		unlink(path);
