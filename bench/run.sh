@@ -22,7 +22,7 @@
 #   BENCH_THREADS=N       server worker threads (default 2)
 #   BENCH_LONG=1          also the memory-growth run: 1,000,000 requests, RSS before/after
 #   BENCH_BIN=FILE        the practica binary (default build/release/practica)
-#   BENCH_OUT=DIR         where results go (default bench/results)
+#   BENCH_OUT=DIR         where results go (default bench/results; var/bench-results when quick)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,7 +37,9 @@ fi
 CONNS=${BENCH_CONNECTIONS:-32}
 THREADS=${BENCH_THREADS:-2}
 BIN=${BENCH_BIN:-build/release/practica}
-OUT=${BENCH_OUT:-bench/results}
+# Quick runs (CI, anyone checking the benchmark still works) keep their tables out of the
+# tree: bench/results holds the real runs.
+if [ "$QUICK" = 1 ]; then OUT=${BENCH_OUT:-var/bench-results}; else OUT=${BENCH_OUT:-bench/results}; fi
 LONG=${BENCH_LONG:-0}
 EMAIL=bench.member@example.org
 PASSWORD=practica-bench
