@@ -24,6 +24,7 @@ int cmd_user(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
 
 /* Opens (creating if asked) and migrates the database named by config.db_path, and
  * initializes auth. NULL after printing why. */

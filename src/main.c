@@ -16,6 +16,7 @@ static const char usage[] =
 	"  backup    copy the database safely while the server runs\n"
 	"  routes    print the route table and who may call each route\n"
 	"  reindex   rebuild the search index from the database\n"
+	"  upgrade   bring a database up to this version's schema, then exit\n"
 	"  bench-data  create a large realistic database for benchmarks\n"
 	"\n"
 	"Run `practica COMMAND --help` for a command's options; `man practica` for more.\n"
@@ -27,7 +28,7 @@ static const struct {
 } commands[] = {
 	{"serve", cmd_serve}, {"init", cmd_init},     {"demo", cmd_demo},
 	{"user", cmd_user},   {"backup", cmd_backup}, {"routes", cmd_routes},
-	{"reindex", cmd_reindex},
+	{"reindex", cmd_reindex}, {"upgrade", cmd_upgrade},
 	{"bench-data", cmd_bench_data},
 };
 

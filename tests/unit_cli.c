@@ -261,7 +261,8 @@ TEST(unknown_command_refused)
 
 TEST(each_command_has_help)
 {
-	static const char *const cmds[] = {"serve", "init", "demo", "user", "backup", "routes", NULL};
+	static const char *const cmds[] = {"serve",  "init",    "demo",    "user", "backup",
+					   "routes", "reindex", "upgrade", NULL};
 	for (const char *const *c = cmds; *c; c++) {
 		int rc = run(*c, "--help");
 		CHECK(rc == 0, "%s --help: exit %d", *c, rc);
@@ -351,6 +352,31 @@ TEST(init_with_password_stdin)
 	rc = run("user", "list", "--db", db);
 	CHECK(rc == 0 && strstr(out, "Staff@Example.org") && strstr(out, "admin"),
 	      "user list: exit %d: %s", rc, out);
+}
+
+/* `upgrade` migrates a database written at an older schema level and leaves a current one
+ * alone; it never creates one. */
+TEST(upgrade_migrates_an_older_database)
+{
+	const char *db = tmp("upgrade.db");
+	CHECK(run_in("correct horse battery\n", "init", "--db", db, "--admin-email",
+		     "staff@example.org", "--password-stdin") == 0, "init: %s", err);
+	int current = sql_int(db, "PRAGMA user_version");
+	/* back to the level before migration 010 */
+	CHECK(sql_exec(db, "ALTER TABLE meeting_materials DROP COLUMN text; "
+			   "PRAGMA user_version = 9"), "could not step the database back");
+	int rc = run("upgrade", "--db", db);
+	CHECK(rc == 0, "exit %d: %s", rc, err);
+	char want[64];
+	snprintf(want, sizeof want, "schema version %d", current);
+	CHECK(strstr(out, want) != NULL, "stdout: %s", out);
+	CHECK(sql_int(db, "PRAGMA user_version") == current, "not migrated back to %d", current);
+	CHECK(sql_int(db, "SELECT count(*) FROM pragma_table_info('meeting_materials') "
+			  "WHERE name = 'text'") == 1, "migration 010 did not run");
+	CHECK(run("upgrade", "--db", db) == 0 && strstr(out, want), "second run: %s", out);
+	CHECK(run("upgrade", "--db", tmp("missing.db")) == 1 && strstr(err, "no database"),
+	      "missing database: %s", err);
+	CHECK(!exists(tmp("missing.db")), "upgrade created a database");
 }
 
 TEST(init_existing_file_refused)
@@ -694,6 +720,7 @@ int main(void)
 	return RUN_TESTS(version_prints_name_and_version, help_lists_commands,
 			 no_command_is_usage_error, unknown_command_refused, each_command_has_help,
 			 bad_flags_refused, serve_bad_values_refused, init_with_password_stdin,
+			 upgrade_migrates_an_older_database,
 			 init_existing_file_refused, init_generates_password_once,
 			 init_bad_input_refused, user_add_list_role, user_add_generates_password,
 			 user_add_refused, user_approve_disable_enable, user_errors_refused,
