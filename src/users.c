@@ -11,7 +11,12 @@ UserResult user_create(Db *db, const NewUser *nu, int64_t *id_out)
 		sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM schools WHERE id = :id AND "
 						  "status = 'active'");
 		db_bind_int(st, ":id", nu->school_id);
-		if (db_step(st) != SQLITE_ROW)
+		bool found = db_step(st) == SQLITE_ROW;
+		/* Reset at once: a statement left on its row keeps this connection's read
+		 * snapshot open, and the INSERT below would then fail with SQLITE_BUSY_SNAPSHOT
+		 * whenever another request wrote during the password hashing. */
+		sqlite3_reset(st);
+		if (!found)
 			return USER_NO_SUCH_SCHOOL;
 	}
 	if (user_id_by_email(db, nu->email))
