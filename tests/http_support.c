@@ -428,6 +428,15 @@ int server_stop(Server *s)
 	return result;
 }
 
+void server_kill(Server *s)
+{
+	if (!s->pid)
+		return;
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
+}
+
 static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	(void)sb, (void)flag, (void)ftw;
@@ -477,6 +486,11 @@ void client_free(Client *c)
 		return;
 	curl_easy_cleanup(c->curl);
 	free(c);
+}
+
+void client_rebase(Client *c, const Server *s)
+{
+	snprintf(c->base, sizeof c->base, "%s", s->base);
 }
 
 static size_t on_body(char *data, size_t size, size_t n, void *cls)

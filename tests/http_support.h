@@ -56,6 +56,10 @@ int server_stop(Server *s);
 void server_cleanup(Server *s);
 /* The server log so far (heap string). */
 char *server_log(const Server *s);
+/* SIGKILLs the server, as a crash would end it (no clean shutdown, nothing flushed), and
+ * reaps it. The directory and database stay: server_start() starts it again on them, on a
+ * new port (clients follow with client_rebase()). */
+void server_kill(Server *s);
 
 /* ---- the practica binary ---- */
 
@@ -118,6 +122,9 @@ typedef struct {
 /* A client with an empty in-memory cookie jar and one reusable connection. */
 Client *client_new(const Server *s);
 void client_free(Client *c);
+/* Points the client at the server's current address (after a restart, which picks a new
+ * port), keeping its cookie jar. */
+void client_rebase(Client *c, const Server *s);
 Reply client_request(Client *c, const Request *rq);
 Reply client_get(Client *c, const char *path);
 /* POSTs an application/x-www-form-urlencoded body (already encoded). */
