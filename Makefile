@@ -210,3 +210,19 @@ bench-search: $(BUILD)/release/practica $(BUILD)/release/search_bench
 	@if [ ! -f $(SEARCH_DB) ]; then mkdir -p $(dir $(SEARCH_DB)) && \
 	 $(BUILD)/release/practica bench-data --db $(SEARCH_DB); fi
 	@$(BUILD)/release/search_bench $(SEARCH_DB) $(SEARCH_QUERIES)
+
+# --- mixed load (issue 7; bench/load*.c, docs/RELIABILITY.md) ---
+# `make load`: a fresh bench-data database, the release server, 200 keep-alive connections of
+# signed-in members for a 10 s warm-up and 60 s of reads, posts, sign-ups, RSVPs and uploads
+# (libcurl's multi interface); then every acknowledged write is looked up in the database.
+# Fails on any error, lost write, crash or RSS growth over 10 %. Settings: LOAD_* (bench/load.c).
+.PHONY: load
+LOAD_SRCS := bench/load.c bench/load_run.c bench/load_verify.c
+$(BUILD)/release/load: $(LOAD_SRCS) bench/load.h
+	@mkdir -p $(@D)
+	@echo "  CC $@"
+	@$(CC) $(BASEFLAGS) $(shell pkg-config --cflags libcurl) $(RELEASE_FLAGS) -Ibench -o $@ \
+		$(LOAD_SRCS) $(shell pkg-config --libs libcurl sqlite3)
+load: deps
+	@$(MAKE) --no-print-directory $(BUILD)/release/practica $(BUILD)/release/load
+	@LOAD_BIN=$(BUILD)/release/practica $(BUILD)/release/load
