@@ -130,8 +130,8 @@ int64_t mention_match(Db *db, const char *s, size_t *len)
 
 typedef struct {
 	Db *db;
-	bool render;  /* turn mentions into links, or only collect ids */
-	int64_t *ids; /* collected, distinct */
+	bool render;  /* turn mentions into links */
+	int64_t *ids; /* collected, distinct (when not NULL) */
 	int nids, max;
 	int ats;      /* "@"s looked up so far */
 } Walk;
@@ -189,7 +189,8 @@ static void process_text(Walk *w, cmark_node *text)
 			free(shown);
 			cmark_node_append_child(link, name);
 			cmark_node_insert_before(text, link);
-		} else {
+		}
+		if (w->ids) {
 			bool seen = false;
 			for (int i = 0; i < w->nids; i++)
 				seen |= w->ids[i] == id;
@@ -240,21 +241,38 @@ static void walk(Walk *w, cmark_node *doc)
 	free(texts);
 }
 
-void markdown_mentions_html(Db *db, Buf *out, const char *markdown)
+char *mentions_render(Db *db, const char *markdown, int64_t *ids, int max, int *nids)
 {
+	if (nids)
+		*nids = 0;
 	if (!markdown || !*markdown)
-		return;
+		return xstrdup("");
 	cmark_node *doc = parse(markdown);
-	Walk w = {.db = db, .render = true};
+	Walk w = {.db = db, .render = true, .ids = ids, .max = ids ? max : 0};
 	walk(&w, doc);
 	/* Safe mode: raw HTML from the member is dropped and unsafe URLs emptied. The only
 	 * markup passed through is our own mention links above. */
 	char *rendered = cmark_render_html(doc, CMARK_OPT_SAFE);
-	html_raw(out, "<div class=\"prose\">\n");
-	html_raw(out, rendered);
-	html_raw(out, "</div>\n");
-	free(rendered);
 	cmark_node_free(doc);
+	static const char open[] = "<div class=\"prose\">\n", close[] = "</div>\n";
+	size_t n = strlen(rendered);
+	char *result = xmalloc(sizeof open - 1 + n + sizeof close);
+	memcpy(result, open, sizeof open - 1);
+	memcpy(result + sizeof open - 1, rendered, n);
+	memcpy(result + sizeof open - 1 + n, close, sizeof close);
+	free(rendered);
+	if (nids)
+		*nids = w.nids;
+	return result;
+}
+
+void markdown_mentions_html(Db *db, Buf *out, const char *markdown)
+{
+	if (!markdown || !*markdown)
+		return;
+	char *rendered = mentions_render(db, markdown, NULL, 0, NULL);
+	html_raw(out, rendered); /* cmark's safe-mode output: see mentions_render() */
+	free(rendered);
 }
 
 int mentions_collect(Db *db, const char *markdown, int64_t *ids, int max)

@@ -21,6 +21,11 @@ int64_t mention_match(Db *db, const char *s, size_t *len);
  * page. The links are built from the member's id only; their text is escaped by cmark. */
 void markdown_mentions_html(Db *db, Buf *out, const char *markdown);
 
+/* What markdown_mentions_html() appends, as a malloc'd string the caller frees (posts keep it
+ * beside their Markdown, posts.h). When ids is not NULL, the distinct members linked (at most
+ * max) go there and their number in *nids: one parse does both. "" for an empty body. */
+char *mentions_render(Db *db, const char *markdown, int64_t *ids, int max, int *nids);
+
 /* The distinct members the markdown mentions, at most max, into ids. Returns how many. */
 int mentions_collect(Db *db, const char *markdown, int64_t *ids, int max);
 

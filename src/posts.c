@@ -46,13 +46,16 @@ static char *user_name(Db *db, int64_t user_id)
 	return name;
 }
 
-/* Reply count, latest activity and newest post, from the posts themselves. */
+/* Reply counts, latest activity and newest post, recounted from the posts themselves: after
+ * a deletion (rare), where the latest post may change. A reply only adds (thread_add_reply). */
 static bool thread_refresh(Db *db, int64_t thread_id)
 {
 	sqlite3_stmt *st = db_prepare(
 		db, "UPDATE threads SET reply_count = (SELECT count(*) FROM posts p WHERE "
 		    "p.thread_id = :t AND p.deleted_at IS NULL AND p.id > (SELECT min(id) FROM posts "
-		    "WHERE thread_id = :t)), last_post_id = coalesce((SELECT max(id) FROM posts WHERE "
+		    "WHERE thread_id = :t)), deleted_replies = (SELECT count(*) FROM posts p WHERE "
+		    "p.thread_id = :t AND p.deleted_at IS NOT NULL AND p.id > (SELECT min(id) FROM "
+		    "posts WHERE thread_id = :t)), last_post_id = coalesce((SELECT max(id) FROM posts WHERE "
 		    "thread_id = :t AND deleted_at IS NULL), last_post_id), last_post_at = "
 		    "coalesce((SELECT max(created_at) FROM posts WHERE thread_id = :t AND deleted_at "
 		    "IS NULL), created_at) WHERE id = :t");
@@ -63,6 +66,41 @@ static bool thread_refresh(Db *db, int64_t thread_id)
 			    "threads WHERE id = :t) WHERE thread_id = :t");
 	db_bind_int(st, ":t", thread_id);
 	return db_run(st);
+}
+
+/* A new reply: one more, and the newest. Constant work however long the thread is (recounting
+ * made every reply cost more than the one before). deleted_replies is NULL for threads written
+ * without these functions (bench data): counted once here, then kept. */
+static bool thread_add_reply(Db *db, int64_t thread_id, int64_t post_id, int64_t now)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "UPDATE threads SET reply_count = reply_count + 1, last_post_id = :p, "
+		    "last_post_at = max(last_post_at, :now), deleted_replies = "
+		    "coalesce(deleted_replies, (SELECT count(*) FROM posts p WHERE p.thread_id = :t "
+		    "AND p.deleted_at IS NOT NULL AND p.id > (SELECT min(id) FROM posts WHERE "
+		    "thread_id = :t))) WHERE id = :t");
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":p", post_id);
+	db_bind_int(st, ":now", now);
+	if (!db_run(st) || db_changes(db) != 1)
+		return false;
+	st = db_prepare(db, "UPDATE thread_shares SET last_post_at = max(last_post_at, :now) "
+			    "WHERE thread_id = :t");
+	db_bind_int(st, ":t", thread_id);
+	db_bind_int(st, ":now", now);
+	return db_run(st);
+}
+
+int64_t thread_replies_shown(Db *db, int64_t thread_id)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT coalesce(reply_count + deleted_replies, (SELECT count(*) FROM posts p "
+		    "WHERE p.thread_id = t.id AND p.id > (SELECT min(id) FROM posts WHERE thread_id = "
+		    "t.id))) FROM threads t WHERE t.id = :t");
+	db_bind_int(st, ":t", thread_id);
+	int64_t n = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
 }
 
 /* ---- the search index ---- */
@@ -103,6 +141,17 @@ static void index_post(Db *db, int64_t post_id)
 	free(body);
 }
 
+/* A new reply's entry, from what post_reply() already has in hand. */
+static void index_reply(Db *db, const ThreadFacts *f, int64_t post_id, const char *body,
+			int64_t now)
+{
+	char url[64];
+	snprintf(url, sizeof url, "/posts/%lld", (long long)post_id);
+	search_put(db, &(SearchEntry){.kind = "post", .ref_id = post_id,
+				      .community_id = f->community_id, .restricted = f->restricted,
+				      .title = f->title, .body = body, .url = url, .updated_at = now});
+}
+
 void thread_reindex(Db *db, int64_t thread_id)
 {
 	/* Collected first: writing inside a loop over a SELECT is not allowed (db.h). */
@@ -135,32 +184,24 @@ static bool user_reads_thread(Db *db, int64_t user_id, int64_t thread_id)
 	return thread_readable_by(db, user_id, admin, thread_id);
 }
 
-/* Records the post's mentions; notifies those not mentioned in it before who may read the
- * thread (a mention never tells an outsider what a private community discusses). */
-static void notify_mentions(Db *db, int64_t post_id, int64_t thread_id, int64_t author_id,
-			    const char *body)
+/* Records the members the post links to (mentioned[0..n), from mentions_render()); notifies
+ * those not mentioned in it before who may read the thread (a mention never tells an outsider
+ * what a private community discusses). */
+static void notify_mentions(Db *db, const ThreadFacts *f, int64_t post_id, int64_t thread_id,
+			    int64_t author_id, const char *author, const int64_t *mentioned, int n)
 {
-	int64_t ids[MENTIONS_MAX];
-	int n = mentions_collect(db, body, ids, MENTIONS_MAX);
-	if (!n)
-		return;
-	ThreadFacts f;
-	if (!thread_facts(db, thread_id, &f))
-		return;
-	char *author = user_name(db, author_id);
 	char text[THREAD_TITLE_MAX * 4 + 200], link[64];
-	snprintf(text, sizeof text, "%s mentioned you in \u201c%s\u201d", author, f.title);
+	snprintf(text, sizeof text, "%s mentioned you in \u201c%s\u201d", author, f->title);
 	snprintf(link, sizeof link, "/posts/%lld", (long long)post_id);
-	free(author);
 	for (int i = 0; i < n; i++) {
-		if (ids[i] == author_id)
+		if (mentioned[i] == author_id)
 			continue;
 		sqlite3_stmt *st = db_prepare(db, "INSERT OR IGNORE INTO post_mentions (post_id, "
 						  "user_id) VALUES (:p, :u)");
 		db_bind_int(st, ":p", post_id);
-		db_bind_int(st, ":u", ids[i]);
-		if (db_run(st) && db_changes(db) == 1 && user_reads_thread(db, ids[i], thread_id))
-			notify_user(db, ids[i], "mention", text, link);
+		db_bind_int(st, ":u", mentioned[i]);
+		if (db_run(st) && db_changes(db) == 1 && user_reads_thread(db, mentioned[i], thread_id))
+			notify_user(db, mentioned[i], "mention", text, link);
 	}
 }
 
@@ -178,14 +219,16 @@ void thread_mark_read(Db *db, int64_t user_id, int64_t thread_id, int64_t post_i
 	db_run(st);
 }
 
+/* The post's HTML is rendered here, once, and kept beside its Markdown (posts.h). */
 static int64_t insert_post(Db *db, int64_t thread_id, int64_t author_id, const char *body,
-			   int64_t now)
+			   const char *html, int64_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, "INSERT INTO posts (thread_id, author_id, body, "
-					  "created_at) VALUES (:t, :a, :body, :now)");
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO posts (thread_id, author_id, body, html, "
+					  "created_at) VALUES (:t, :a, :body, :html, :now)");
 	db_bind_int(st, ":t", thread_id);
 	db_bind_int(st, ":a", author_id);
 	db_bind_text(st, ":body", body);
+	db_bind_text(st, ":html", html);
 	db_bind_int(st, ":now", now);
 	return db_run(st) ? db_last_id(db) : 0;
 }
@@ -194,7 +237,7 @@ int64_t thread_create(Db *db, const NewThread *t, int64_t *post_id)
 {
 	sqlite3_stmt *st = db_prepare(
 		db, "INSERT INTO threads (community_id, author_id, title, is_question, created_at, "
-		    "last_post_at) VALUES (:c, :a, :title, :q, :now, :now)");
+		    "last_post_at, deleted_replies) VALUES (:c, :a, :title, :q, :now, :now, 0)");
 	if (t->community_id)
 		db_bind_int(st, ":c", t->community_id);
 	else
@@ -206,11 +249,27 @@ int64_t thread_create(Db *db, const NewThread *t, int64_t *post_id)
 	if (!db_run(st))
 		return 0;
 	int64_t thread_id = db_last_id(db);
-	int64_t first = insert_post(db, thread_id, t->author_id, t->body, t->now);
-	if (!first || !thread_refresh(db, thread_id))
+	int64_t mentioned[MENTIONS_MAX];
+	int n;
+	char *html = mentions_render(db, t->body, mentioned, MENTIONS_MAX, &n);
+	int64_t first = insert_post(db, thread_id, t->author_id, t->body, html, t->now);
+	free(html);
+	if (!first)
+		return 0;
+	st = db_prepare(db, "UPDATE threads SET last_post_id = :p WHERE id = :t");
+	db_bind_int(st, ":p", first);
+	db_bind_int(st, ":t", thread_id);
+	if (!db_run(st))
 		return 0;
 	index_post(db, first);
-	notify_mentions(db, first, thread_id, t->author_id, t->body);
+	if (n) {
+		ThreadFacts f;
+		if (!thread_facts(db, thread_id, &f))
+			return 0;
+		char *author = user_name(db, t->author_id);
+		notify_mentions(db, &f, first, thread_id, t->author_id, author, mentioned, n);
+		free(author);
+	}
 	thread_follow(db, t->author_id, thread_id);
 	thread_mark_read(db, t->author_id, thread_id, first);
 	if (post_id)
@@ -223,12 +282,16 @@ int64_t post_reply(Db *db, int64_t thread_id, int64_t author_id, const char *bod
 	ThreadFacts f;
 	if (!thread_facts(db, thread_id, &f))
 		return 0;
-	int64_t post_id = insert_post(db, thread_id, author_id, body, now);
-	if (!post_id || !thread_refresh(db, thread_id))
+	int64_t mentioned[MENTIONS_MAX];
+	int n;
+	char *html = mentions_render(db, body, mentioned, MENTIONS_MAX, &n);
+	int64_t post_id = insert_post(db, thread_id, author_id, body, html, now);
+	free(html);
+	if (!post_id || !thread_add_reply(db, thread_id, post_id, now))
 		return 0;
-	index_post(db, post_id);
-	notify_mentions(db, post_id, thread_id, author_id, body);
+	index_reply(db, &f, post_id, body, now);
 	char *author = user_name(db, author_id);
+	notify_mentions(db, &f, post_id, thread_id, author_id, author, mentioned, n);
 	char text[THREAD_TITLE_MAX * 4 + 200], link[64];
 	snprintf(text, sizeof text, "%s replied to \u201c%s\u201d", author, f.title);
 	snprintf(link, sizeof link, "/posts/%lld", (long long)post_id);
@@ -249,8 +312,14 @@ bool post_update(Db *db, int64_t post_id, const char *body, const char *title, b
 		return false;
 	int64_t thread_id = db_col_int(st, 0), author_id = db_col_int(st, 1);
 	sqlite3_reset(st);
-	st = db_prepare(db, "UPDATE posts SET body = :body, edited_at = :now WHERE id = :p");
+	int64_t mentioned[MENTIONS_MAX];
+	int n;
+	char *html = mentions_render(db, body, mentioned, MENTIONS_MAX, &n);
+	st = db_prepare(db, "UPDATE posts SET body = :body, html = :html, edited_at = :now WHERE "
+			    "id = :p");
 	db_bind_text(st, ":body", body);
+	db_bind_text(st, ":html", html);
+	free(html);
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":p", post_id);
 	if (!db_run(st))
@@ -268,13 +337,20 @@ bool post_update(Db *db, int64_t post_id, const char *body, const char *title, b
 	} else {
 		index_post(db, post_id);
 	}
-	notify_mentions(db, post_id, thread_id, author_id, body);
+	if (n) {
+		ThreadFacts f;
+		if (!thread_facts(db, thread_id, &f))
+			return false;
+		char *author = user_name(db, author_id);
+		notify_mentions(db, &f, post_id, thread_id, author_id, author, mentioned, n);
+		free(author);
+	}
 	return true;
 }
 
 bool post_delete(Db *db, int64_t post_id, int64_t by, int64_t now)
 {
-	sqlite3_stmt *st = db_prepare(db, "UPDATE posts SET body = '', deleted_at = :now, "
+	sqlite3_stmt *st = db_prepare(db, "UPDATE posts SET body = '', html = '', deleted_at = :now, "
 					  "deleted_by = :by WHERE id = :p AND deleted_at IS NULL");
 	db_bind_int(st, ":now", now);
 	db_bind_int(st, ":by", by);
@@ -322,4 +398,50 @@ bool thread_share(Db *db, int64_t thread_id, int64_t community_id, int64_t by, i
 	db_bind_int(st, ":by", by);
 	db_bind_int(st, ":now", now);
 	return db_run(st) && db_changes(db) == 1;
+}
+
+/* ---- migration 012 ---- */
+
+bool posts_html_backfill(Db *db)
+{
+	enum { BATCH = 500 };
+	int64_t after = 0, done = 0;
+	int64_t *ids = xmalloc(BATCH * sizeof *ids);
+	char **bodies = xmalloc(BATCH * sizeof *bodies);
+	for (;;) {
+		/* A batch read first, then written: no write inside a loop over a SELECT. */
+		sqlite3_stmt *st = db_prepare(db, "SELECT id, CASE WHEN deleted_at IS NULL THEN body "
+						  "ELSE '' END FROM posts WHERE id > :after AND html "
+						  "IS NULL ORDER BY id LIMIT :n");
+		db_bind_int(st, ":after", after);
+		db_bind_int(st, ":n", BATCH);
+		int n = 0;
+		while (db_step(st) == SQLITE_ROW) {
+			ids[n] = db_col_int(st, 0);
+			bodies[n++] = xstrdup(db_col_text(st, 1));
+		}
+		sqlite3_reset(st);
+		bool ok = true;
+		for (int i = 0; i < n; i++) {
+			char *html = mentions_render(db, bodies[i], NULL, 0, NULL);
+			st = db_prepare(db, "UPDATE posts SET html = :html WHERE id = :p");
+			db_bind_text(st, ":html", html);
+			db_bind_int(st, ":p", ids[i]);
+			ok = ok && db_run(st);
+			free(html);
+			free(bodies[i]);
+		}
+		if (!ok || n < BATCH) {
+			free(ids);
+			free(bodies);
+			if (ok && done + n >= 10000)
+				fprintf(stderr, "practica: rendered %lld posts' HTML\n",
+					(long long)(done + n));
+			return ok;
+		}
+		after = ids[n - 1];
+		done += n;
+		if (done % 100000 == 0)
+			fprintf(stderr, "practica: rendering posts' HTML: %lld so far\n", (long long)done);
+	}
 }

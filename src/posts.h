@@ -2,7 +2,12 @@
  * inside the caller's write transaction (db_begin .. db_commit) and keeps everything derived
  * in step: the thread's reply count and latest activity (which order the boards), shared
  * copies of that order, the search index, mentions with their notifications, follows and the
- * author's read marker. Permission checks are the caller's. */
+ * author's read marker. Permission checks are the caller's.
+ *
+ * Each post keeps its HTML beside its Markdown (posts.html, migration 012): rendered here on
+ * every write, by cmark in safe mode with mentions linked (mentions_render), so showing a
+ * thread copies it instead of parsing every post on every view. Mentions are resolved when
+ * written: the link goes to the member meant then, whatever they are called later. */
 #ifndef PRACTICA_POSTS_H
 #define PRACTICA_POSTS_H
 #include <stdbool.h>
@@ -35,10 +40,16 @@ bool post_delete(Db *db, int64_t post_id, int64_t by, int64_t now);
 bool thread_accept(Db *db, int64_t thread_id, int64_t post_id, int64_t by);
 /* Shows the thread on another community's board too. False when it is already there. */
 bool thread_share(Db *db, int64_t thread_id, int64_t community_id, int64_t by, int64_t now);
+/* Replies shown on the thread's pages, deleted ones' traces included (they keep their place):
+ * from the thread's counts, not by counting its posts. */
+int64_t thread_replies_shown(Db *db, int64_t thread_id);
 /* Records that user_id has seen the thread up to post_id (never moves backwards). */
 void thread_mark_read(Db *db, int64_t user_id, int64_t thread_id, int64_t post_id);
 /* Puts the thread and all its posts in the search index again (after a title change, or
  * for data written without these functions). */
 void thread_reindex(Db *db, int64_t thread_id);
+/* Migration 012's step in C: renders the HTML of every post that has none, inside the
+ * migration's transaction. */
+bool posts_html_backfill(Db *db);
 
 #endif

@@ -4,6 +4,7 @@
  * those of the thread's home board (discussions.h); everyone else gets 404, so a private
  * community's thread titles do not leak. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,6 +28,7 @@
 typedef struct {
 	int64_t id, community_id, author_id, answer_post_id, first_post_id, last_post_id;
 	int64_t reply_count, last_read;
+	int64_t replies_shown; /* deleted replies' traces included: what the pages hold */
 	const char *title, *slug, *community_name; /* slug "" on the association-wide board */
 	bool question, is_private;
 	bool may_reply, may_moderate, is_asker;
@@ -50,7 +52,9 @@ static Thread *load_thread(Req *r, int64_t id)
 		       "thread_shares s WHERE s.thread_id = t.id AND (EXISTS (SELECT 1 FROM "
 		       "facilitators f WHERE f.community_id = s.community_id AND f.user_id = :me) OR "
 		       "EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = s.community_id AND "
-		       "m.user_id = :me AND m.status = 'participant'))) FROM threads t "
+		       "m.user_id = :me AND m.status = 'participant'))), coalesce(t.reply_count + "
+		       "t.deleted_replies, (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND "
+		       "p.id > (SELECT min(id) FROM posts WHERE thread_id = t.id))) FROM threads t "
 		       "LEFT JOIN communities c ON c.id = t.community_id WHERE t.id = :t");
 	db_bind_int(st, ":t", id);
 	db_bind_int(st, ":me", r->user->id);
@@ -73,6 +77,7 @@ static Thread *load_thread(Req *r, int64_t id)
 	t->question = db_col_int(st, 11);
 	t->is_private = db_col_int(st, 12);
 	bool shared_to_mine = db_col_int(st, 13);
+	t->replies_shown = db_col_int(st, 14);
 	sqlite3_reset(st);
 	/* Replying is open to those who may post on the home board or a board it is shared to. */
 	t->may_reply = shared_to_mine || community_postable(r, t->community_id);
@@ -84,6 +89,16 @@ static Thread *load_thread(Req *r, int64_t id)
 static const char *board_url(Req *r, const Thread *t)
 {
 	return *t->slug ? arena_printf(r->arena, "/communities/%s/board", t->slug) : "/board";
+}
+
+static const char *location_on_page(Req *r, const Thread *t, int64_t post_id, int64_t before)
+{
+	int64_t page = before / REPLIES_PAGE + 1;
+	if (page > 1)
+		return arena_printf(r->arena, "/threads/%lld?page=%lld#post-%lld", (long long)t->id,
+				    (long long)page, (long long)post_id);
+	return arena_printf(r->arena, "/threads/%lld#post-%lld", (long long)t->id,
+			    (long long)post_id);
 }
 
 /* The thread page showing post_id: replies are numbered from the opening post on. */
@@ -100,24 +115,55 @@ static const char *post_location(Req *r, const Thread *t, int64_t post_id)
 			before = db_col_int(st, 0);
 		sqlite3_reset(st);
 	}
-	int64_t page = before / REPLIES_PAGE + 1;
-	if (page > 1)
-		return arena_printf(r->arena, "/threads/%lld?page=%lld#post-%lld", (long long)t->id,
-				    (long long)page, (long long)post_id);
-	return arena_printf(r->arena, "/threads/%lld#post-%lld", (long long)t->id,
-			    (long long)post_id);
+	return location_on_page(r, t, post_id, before);
 }
 
 /* ---- rendering posts ---- */
 
 #define POST_COLUMNS                                                                          \
 	"p.id, p.author_id, u.name, u.job_title, coalesce(s.name, ''), p.body, p.created_at, " \
-	"coalesce(p.edited_at, 0), coalesce(p.deleted_at, 0), coalesce(d.name, '') "
+	"coalesce(p.edited_at, 0), coalesce(p.deleted_at, 0), coalesce(d.name, ''), p.html "
 #define POST_JOINS                                                                           \
 	"JOIN users u ON u.id = p.author_id LEFT JOIN schools s ON s.id = u.school_id "       \
 	"LEFT JOIN users d ON d.id = p.deleted_by "
 enum { P_ID, P_AUTHOR_ID, P_AUTHOR, P_JOB, P_SCHOOL, P_BODY, P_CREATED, P_EDITED, P_DELETED,
-       P_DELETER };
+       P_DELETER, P_HTML };
+
+static const char mention_link[] = "<a class=\"mention\" href=\"/members/";
+
+/* Whether stored HTML links a mention to someone who is no longer an active member (deleted:
+ * "Former member", or disabled): their profile answers 404, so the post is rendered afresh,
+ * which shows such a name unlinked as it always did. cmark escapes every '<' of a post's
+ * text, so mention_link appears only where mentions_render() put it. */
+static bool links_former_member(Req *r, const char *stored)
+{
+	for (const char *at = strstr(stored, mention_link); at; at = strstr(at + 1, mention_link)) {
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT status = 'active' FROM users WHERE "
+						     "id = :u");
+		db_bind_int(st, ":u", strtoll(at + sizeof mention_link - 1, NULL, 10));
+		bool active = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
+		sqlite3_reset(st);
+		if (!active)
+			return true;
+	}
+	return false;
+}
+
+/* The post's body: its HTML as rendered when it was written (posts.h), or rendered now when
+ * it has none yet (rows not written by posts.c) or links a former member. */
+static void post_body(Req *r, sqlite3_stmt *st)
+{
+	const char *stored = (const char *)sqlite3_column_text(st, P_HTML);
+	if (stored && !links_former_member(r, stored)) {
+		/* Inserted raw on purpose, and only here: this is what cmark produced in safe mode
+		 * from the post's Markdown when posts.c stored it (member HTML dropped, unsafe links
+		 * emptied, all text escaped), plus our own mention links built from a member id.
+		 * Nothing a member typed reaches the page unescaped. */
+		html_raw(&r->out, stored);
+		return;
+	}
+	markdown_mentions_html(r->db, &r->out, db_col_text(st, P_BODY));
+}
 
 static void when(Req *r, int64_t at)
 {
@@ -166,7 +212,7 @@ static void post_article(Req *r, const Thread *t, sqlite3_stmt *st, const char *
 		html_raw(&r->out, "</span>");
 	}
 	html_raw(&r->out, "</p>\n</header>\n");
-	markdown_mentions_html(r->db, &r->out, db_col_text(st, P_BODY));
+	post_body(r, st);
 	bool mine = author == r->user->id;
 	bool can_accept = t->question && !opening && !accepted && (t->is_asker || t->may_moderate);
 	if (mine || t->may_moderate || can_accept) {
@@ -317,28 +363,12 @@ static void reply_form(Req *r, const Thread *t, const char *body, const char *er
 static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 			const char *reply_error)
 {
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT count(*) FROM posts WHERE thread_id = :t AND "
-					     "id > :first");
-	db_bind_int(st, ":t", t->id);
-	db_bind_int(st, ":first", t->first_post_id);
-	int64_t replies = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0; /* traces included */
-	sqlite3_reset(st);
+	int64_t replies = t->replies_shown; /* traces included */
 	int64_t pages = replies ? (replies + REPLIES_PAGE - 1) / REPLIES_PAGE : 1;
 	if (page > pages)
 		page = pages;
 	bool last_page = page == pages;
-
-	/* Seen up to the newest post on this page; markers use the value from before. */
-	st = db_prepare(r->db, "SELECT coalesce(max(id), :first) FROM (SELECT id FROM posts WHERE "
-			       "thread_id = :t AND id > :first ORDER BY id LIMIT :limit OFFSET :off)");
-	db_bind_int(st, ":t", t->id);
-	db_bind_int(st, ":first", t->first_post_id);
-	db_bind_int(st, ":limit", REPLIES_PAGE);
-	db_bind_int(st, ":off", (page - 1) * REPLIES_PAGE);
-	int64_t seen = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : t->first_post_id;
-	sqlite3_reset(st);
-	if (seen > t->last_read)
-		thread_mark_read(r->db, r->user->id, t->id, seen);
+	sqlite3_stmt *st;
 
 	page_begin(r, page > 1 ? arena_printf(r->arena, "%s (page %lld)", t->title, (long long)page)
 			       : t->title);
@@ -396,7 +426,10 @@ static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 			after = db_col_int(st, 0);
 		sqlite3_reset(st);
 	}
-	replies_after(r, t, after, REPLIES_PAGE);
+	/* Seen up to the newest post on this page (markers above used the value from before). */
+	int64_t seen = replies_after(r, t, after, REPLIES_PAGE);
+	if (seen > t->last_read)
+		thread_mark_read(r->db, r->user->id, t->id, seen);
 	html_raw(&r->out, "</div>\n");
 	if (last_page)
 		html(&r->out, "<p class=\"live-status meta\" role=\"status\" aria-live=\"polite\"></p>\n"
@@ -479,7 +512,8 @@ void handle_thread_reply(Req *r)
 		resp_error(r, 503, "Your reply could not be saved just now. Please try again.");
 		return;
 	}
-	finish(r, t->id, post_location(r, t, post));
+	/* The newest post: every reply shown but itself is before it (no counting of posts). */
+	finish(r, t->id, location_on_page(r, t, post, thread_replies_shown(r->db, t->id) - 1));
 }
 
 typedef struct {

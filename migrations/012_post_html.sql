@@ -1,0 +1,15 @@
+-- 012: each post keeps its rendered HTML beside its Markdown, so showing a thread copies it
+-- instead of running cmark over every post on every view (docs/PERFORMANCE.md). posts.c
+-- renders it on every write (cmark's safe mode, mentions linked to the member meant when it
+-- was written). NULL means not rendered yet (rows written without posts.c, such as
+-- `practica bench-data`'s): the thread page then renders it as it goes. Existing posts are
+-- rendered by the C step that follows this file (db.c runs posts_html_backfill() in the same
+-- transaction): Markdown needs cmark, which SQL cannot call.
+ALTER TABLE posts ADD COLUMN html TEXT;
+
+-- Deleted replies keep their place on the thread's pages (a trace), so the page a reply is on
+-- counts them: reply_count + deleted_replies replies are shown. NULL: not counted yet (posts.c
+-- counts it on the thread's next reply).
+ALTER TABLE threads ADD COLUMN deleted_replies INTEGER CHECK (deleted_replies >= 0);
+UPDATE threads SET deleted_replies = (SELECT count(*) FROM posts p WHERE p.thread_id = threads.id
+	AND p.deleted_at IS NOT NULL AND p.id > (SELECT min(id) FROM posts WHERE thread_id = threads.id));
