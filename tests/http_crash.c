@@ -1,23 +1,26 @@
 /* Crash safety (issue 7, "Nothing acknowledged is lost"): while several members post threads
- * and replies, upload documents and new versions, sign up for and withdraw from communities
- * with few seats, and visitors register, the server is killed with SIGKILL at seeded random
- * moments and started again on the same database, at least 20 times.
+ * and replies, delete replies, upload documents and new versions, rate documents, sign up
+ * for and withdraw from communities with few seats, and visitors register, the server is
+ * killed with SIGKILL at seeded random moments and started again on the same database, at
+ * least 20 times.
  *
  * Every request that got its success answer (a 303 with the new row's address) is recorded
  * by the client that sent it. After each kill, with the server down and every client parked,
  * the database is read directly and must hold:
  *   - every acknowledged write, whole: a thread with its opening post, a reply in its
- *     thread, a document with version 1 and its file, a new version, each file's bytes all
- *     present in blob_chunks and hashing to the SHA-256 and size of what was uploaded, each
- *     member's last acknowledged sign-up or withdrawal, each registration; and each post and
- *     document findable (its search entry);
+ *     thread (deleted once its deletion was acknowledged, and then out of the search index),
+ *     a document with version 1 and its file, a new version, each file's bytes all present
+ *     in blob_chunks and hashing to the SHA-256 and size of what was uploaded, a rating,
+ *     each member's last acknowledged sign-up or withdrawal, each registration; and each post
+ *     and document findable (its search entry);
  *   - PRAGMA integrity_check and foreign_key_check clean, and the FTS5 index in step with its
  *     external content (the 'integrity-check' command with rank 1);
  *   - no half-written record anywhere: no thread without its first post, no reply count or
- *     newest post out of step with the posts, no document without a version, no version
- *     without its file and every chunk of its bytes, no stored bytes nobody names, no
- *     community with more participants than seats, nobody waiting while a seat is free, and
- *     nobody promoted ahead of someone earlier on the waitlist.
+ *     newest post out of step with the posts, no rating count or average out of step with
+ *     the ratings, no document without a version, no version without its file and every
+ *     chunk of its bytes, no stored bytes nobody names, no community with more participants
+ *     than seats, nobody waiting while a seat is free, and nobody promoted ahead of someone
+ *     earlier on the waitlist.
  * A request whose answer never arrived may or may not have been saved: both are fine. After a
  * restart the members' session cookies and CSRF tokens keep working (sessions live in the
  * database); a member who is asked to sign in again is a failure.
@@ -45,10 +48,14 @@
 #define CHUNK 65536 /* blob_chunks piece size (migrations/006_library.sql) */
 #define FAILURES_SHOWN 25
 
-typedef enum { K_THREAD, K_REPLY, K_DOCUMENT, K_VERSION, K_SIGNUP, K_WITHDRAW, K_REGISTER,
-	       KINDS } Kind;
-static const char *const kind_names[KINDS] = {"threads", "replies", "documents", "versions",
-					      "sign-ups", "withdrawals", "registrations"};
+typedef enum { K_THREAD, K_REPLY, K_DELETE, K_DOCUMENT, K_VERSION, K_RATING, K_SIGNUP,
+	       K_WITHDRAW, K_REGISTER, KINDS } Kind;
+static const char *const kind_names[KINDS] = {
+	"threads", "replies", "reply deletions", "documents", "versions", "ratings", "sign-ups",
+	"withdrawals", "registrations"};
+
+/* A reply's life: deleting it is acknowledged, or was sent and never answered. */
+typedef enum { ALIVE, DELETED, MAYBE_DELETED } Life;
 
 /* One acknowledged write, as the client saw it. */
 typedef struct {
@@ -57,7 +64,8 @@ typedef struct {
 	int64_t parent; /* a reply's thread */
 	char token[48]; /* unique text in the title, body, file or email */
 	unsigned char sha[32];
-	int64_t size;
+	int64_t size;   /* a file's bytes; a rating's stars */
+	Life life;      /* replies */
 } Ack;
 
 typedef enum { OUT, IN } Seat;
@@ -74,6 +82,10 @@ typedef struct {
 	size_t nacks, cap;
 	int64_t docs[512];
 	size_t ndocs;
+	size_t replies[2048]; /* indexes in acks of this member's replies */
+	size_t nreplies;
+	int64_t rated[512]; /* documents this member has rated (or tried to) */
+	size_t nrated;
 	/* Sign-up state per community: the last acknowledged one, unless a request after it got
 	 * no answer (pending), in which case the database decides at the next check. */
 	Seat seat[COMMUNITIES];
@@ -105,6 +117,14 @@ static struct {
 	int epoch;
 	bool stop;
 } ctl = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, false};
+
+/* Documents anyone but their uploader may rate (acknowledged ones only). */
+static pthread_mutex_t docs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	int64_t id;
+	int uploader; /* Worker.n */
+} doc_pool[4096];
+static size_t ndoc_pool;
 
 /* Threads anyone may reply to (acknowledged ones only). */
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -263,8 +283,11 @@ static bool new_reply(Worker *w)
 	snprintf(body, sizeof body, "We review it every quarter. %s", a.token);
 	Reply r = post_form(w, path, "body", body, NULL, NULL);
 	bool ok = answered(w, K_REPLY, &r, &a);
-	if (location_id(&r, "/threads/") == thread && (a.id = post_anchor(&r)) > 0)
+	if (location_id(&r, "/threads/") == thread && (a.id = post_anchor(&r)) > 0) {
+		if (w->nreplies < sizeof w->replies / sizeof *w->replies)
+			w->replies[w->nreplies++] = w->nacks;
 		ack_add(w, &a);
+	}
 	else if (r.status == 303)
 		w->unexpected[K_REPLY]++; /* a success without the post's address */
 	bool broke = r.error[0];
@@ -297,11 +320,77 @@ static bool new_document(Worker *w, int64_t item)
 	bool ok = answered(w, a.kind, &r, &a);
 	if ((a.id = location_id(&r, "/library/")) > 0 && (!item || a.id == item)) {
 		ack_add(w, &a);
-		if (!item && w->ndocs < sizeof w->docs / sizeof *w->docs)
+		if (!item && w->ndocs < sizeof w->docs / sizeof *w->docs) {
 			w->docs[w->ndocs++] = a.id;
+			pthread_mutex_lock(&docs_lock);
+			if (ndoc_pool < sizeof doc_pool / sizeof *doc_pool)
+				doc_pool[ndoc_pool].id = a.id, doc_pool[ndoc_pool++].uploader = w->n;
+			pthread_mutex_unlock(&docs_lock);
+		}
 	} else if (r.status == 303) {
 		w->unexpected[a.kind]++;
 	}
+	bool broke = r.error[0];
+	reply_free(&r);
+	return ok && !broke;
+}
+
+/* Deletes one of this member's replies that is not known to be deleted (deleting a deleted
+ * post answers 303 too, so an unanswered deletion may simply be sent again). */
+static bool delete_reply(Worker *w)
+{
+	size_t candidates[2048], n = 0;
+	for (size_t i = 0; i < w->nreplies; i++)
+		if (w->acks[w->replies[i]].life != DELETED)
+			candidates[n++] = w->replies[i];
+	if (!n)
+		return new_reply(w);
+	Ack *reply = &w->acks[candidates[next_rand(&w->rng) % n]];
+	char path[64];
+	snprintf(path, sizeof path, "/posts/%lld/delete", (long long)reply->id);
+	Reply r = post_form(w, path, NULL, NULL, NULL, NULL);
+	Ack sent = {.kind = K_DELETE, .id = reply->id};
+	bool ok = answered(w, K_DELETE, &r, &sent);
+	if (location_id(&r, "/threads/") == reply->parent) {
+		reply->life = DELETED;
+		ack_add(w, &sent); /* may move w->acks: reply is not used after this */
+	} else if (r.status == 0) {
+		reply->life = MAYBE_DELETED;
+	} else if (r.status == 303) {
+		w->unexpected[K_DELETE]++;
+	}
+	bool broke = r.error[0];
+	reply_free(&r);
+	return ok && !broke;
+}
+
+/* Rates a document someone else uploaded, once (a rating changes nothing else). */
+static bool rate_document(Worker *w)
+{
+	int64_t item = 0;
+	pthread_mutex_lock(&docs_lock);
+	for (size_t tries = 0; tries < 8 && ndoc_pool && !item; tries++) {
+		size_t i = next_rand(&w->rng) % ndoc_pool;
+		item = doc_pool[i].uploader == w->n ? 0 : doc_pool[i].id;
+		for (size_t k = 0; item && k < w->nrated; k++)
+			if (w->rated[k] == item)
+				item = 0;
+	}
+	pthread_mutex_unlock(&docs_lock);
+	if (!item || w->nrated == sizeof w->rated / sizeof *w->rated)
+		return new_document(w, 0);
+	w->rated[w->nrated++] = item;
+	Ack a = {.kind = K_RATING, .id = item, .size = 1 + next_rand(&w->rng) % 5};
+	snprintf(a.token, sizeof a.token, "crashw%dq%d", w->n, ++w->seq);
+	char path[64], stars[4];
+	snprintf(path, sizeof path, "/library/%lld/rating", (long long)item);
+	snprintf(stars, sizeof stars, "%lld", (long long)a.size);
+	Reply r = post_form(w, path, "stars", stars, "review", a.token);
+	bool ok = answered(w, K_RATING, &r, &a);
+	if (location_id(&r, "/library/") == item)
+		ack_add(w, &a);
+	else if (r.status == 303)
+		w->unexpected[K_RATING]++;
 	bool broke = r.error[0];
 	reply_free(&r);
 	return ok && !broke;
@@ -401,12 +490,16 @@ static void *worker_main(void *arg)
 		bool ok;
 		if (pick < 25)
 			ok = new_thread(w);
-		else if (pick < 55)
+		else if (pick < 48)
 			ok = new_reply(w);
-		else if (pick < 70)
+		else if (pick < 54)
+			ok = delete_reply(w);
+		else if (pick < 67)
 			ok = new_document(w, 0);
-		else if (pick < 78 && w->ndocs)
+		else if (pick < 74 && w->ndocs)
 			ok = new_document(w, w->docs[next_rand(&w->rng) % w->ndocs]);
+		else if (pick < 78)
+			ok = rate_document(w);
 		else if (pick < 96)
 			ok = toggle_seat(w);
 		else
@@ -519,6 +612,7 @@ static bool saved_anyway(sqlite3 *db, const Ack *a)
 		[K_DOCUMENT] = "SELECT 1 FROM files WHERE name = ? || '.txt'",
 		[K_VERSION] = "SELECT 1 FROM files WHERE name = ? || '.txt'",
 		[K_REGISTER] = "SELECT 1 FROM users WHERE email = ?",
+		[K_RATING] = "SELECT 1 FROM library_ratings WHERE review = ?",
 	};
 	if (!sql[a->kind])
 		return false;
@@ -549,18 +643,45 @@ static void check_ack(sqlite3 *db, const Worker *w, const Ack *a, int kill_no)
 			FAIL("thread %lld is not in the search index", (long long)a->id);
 		sqlite3_finalize(st);
 		break;
-	case K_REPLY:
-		st = prep(db, "SELECT thread_id, body, author_id FROM posts WHERE id = ?");
+	case K_REPLY: {
+		st = prep(db, "SELECT thread_id, body, author_id, deleted_by FROM posts WHERE id = ?");
 		sqlite3_bind_int64(st, 1, a->id);
 		snprintf(want, sizeof want, "We review it every quarter. %s", a->token);
-		if (sqlite3_step(st) != SQLITE_ROW)
+		bool found = sqlite3_step(st) == SQLITE_ROW;
+		bool deleted = found && sqlite3_column_type(st, 3) != SQLITE_NULL;
+		if (!found)
 			FAIL("acknowledged reply %lld (%s) is missing", (long long)a->id, a->token);
-		else if (sqlite3_column_int64(st, 0) != a->parent || !text_is(st, 1, want) ||
+		else if (sqlite3_column_int64(st, 0) != a->parent ||
 			 sqlite3_column_int64(st, 2) != w->user_id)
 			FAIL("post %lld is not the reply %s in thread %lld", (long long)a->id, a->token,
 			     (long long)a->parent);
-		else if (!search_entry(db, "post", a->id))
-			FAIL("reply %lld is not in the search index", (long long)a->id);
+		else if (a->life == DELETED && !deleted)
+			FAIL("reply %lld (%s): its acknowledged deletion is lost", (long long)a->id,
+			     a->token);
+		else if (a->life == ALIVE && deleted)
+			FAIL("reply %lld (%s) was deleted, but nobody asked", (long long)a->id, a->token);
+		else if (!deleted && !text_is(st, 1, want))
+			FAIL("reply %lld: its body is not what was posted (%s)", (long long)a->id,
+			     a->token);
+		else if (deleted && sqlite3_column_int64(st, 3) != w->user_id)
+			FAIL("reply %lld: deleted by someone else", (long long)a->id);
+		else if (search_entry(db, "post", a->id) == deleted)
+			FAIL("reply %lld (%s, %s) is %s the search index", (long long)a->id, a->token,
+			     deleted ? "deleted" : "not deleted", deleted ? "still in" : "not in");
+		sqlite3_finalize(st);
+		if (deleted)
+			checked[K_DELETE]++;
+		break;
+	}
+	case K_RATING:
+		st = prep(db, "SELECT stars, review FROM library_ratings WHERE item_id = ? AND "
+			      "user_id = ?");
+		sqlite3_bind_int64(st, 1, a->id);
+		sqlite3_bind_int64(st, 2, w->user_id);
+		if (sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != a->size ||
+		    !text_is(st, 1, a->token))
+			FAIL("acknowledged rating %s of document %lld is missing or changed", a->token,
+			     (long long)a->id);
 		sqlite3_finalize(st);
 		break;
 	case K_DOCUMENT:
@@ -597,6 +718,7 @@ static void check_ack(sqlite3 *db, const Worker *w, const Ack *a, int kill_no)
 			FAIL("acknowledged registration of %s is missing", a->token);
 		sqlite3_finalize(st);
 		break;
+	case K_DELETE: /* checked with its reply */
 	case K_SIGNUP:
 	case K_WITHDRAW:
 	case KINDS:
@@ -645,8 +767,17 @@ static const struct {
 	 "AND deleted_at IS NULL)"},
 	{"posts missing from the search index",
 	 "SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM search_entries e WHERE "
-	 "(e.kind = 'post' AND e.ref_id = p.id) OR (e.kind = 'thread' AND e.ref_id = p.thread_id "
-	 "AND p.id = (SELECT min(id) FROM posts WHERE thread_id = p.thread_id)))"},
+	 "(e.kind = 'post' AND e.ref_id = p.id AND p.deleted_at IS NULL) OR (e.kind = 'thread' "
+	 "AND e.ref_id = p.thread_id AND p.id = (SELECT min(id) FROM posts WHERE thread_id = "
+	 "p.thread_id))) AND (p.deleted_at IS NULL OR p.id = (SELECT min(id) FROM posts WHERE "
+	 "thread_id = p.thread_id))"},
+	{"deleted replies still in the search index",
+	 "SELECT count(*) FROM search_entries e JOIN posts p ON p.id = e.ref_id WHERE e.kind = "
+	 "'post' AND p.deleted_at IS NOT NULL"},
+	{"documents whose rating count or average disagrees with their ratings",
+	 "SELECT count(*) FROM library_items i WHERE rating_count != (SELECT count(*) FROM "
+	 "library_ratings WHERE item_id = i.id) OR abs(rating_avg - coalesce((SELECT avg(stars) "
+	 "FROM library_ratings WHERE item_id = i.id), 0)) > 1e-9"},
 	{"search entries for posts that do not exist",
 	 "SELECT count(*) FROM search_entries e WHERE (e.kind = 'post' AND NOT EXISTS (SELECT 1 "
 	 "FROM posts WHERE id = e.ref_id)) OR (e.kind = 'thread' AND NOT EXISTS (SELECT 1 FROM "
