@@ -15,12 +15,13 @@
  *     and document findable (its search entry);
  *   - PRAGMA integrity_check and foreign_key_check clean, and the FTS5 index in step with its
  *     external content (the 'integrity-check' command with rank 1);
- *   - no half-written record anywhere: no thread without its first post, no reply count or
- *     newest post out of step with the posts, no rating count or average out of step with
- *     the ratings, no document without a version, no version without its file and every
- *     chunk of its bytes, no stored bytes nobody names, no community with more participants
- *     than seats, nobody waiting while a seat is free, and nobody promoted ahead of someone
- *     earlier on the waitlist.
+ *   - no half-written record anywhere: no thread without its first post, no reply count,
+ *     deleted-reply count or newest post out of step with the posts, no post without its
+ *     rendered HTML, no rating count or average out of step with the ratings, no document
+ *     without a version, no version without its file and every chunk of its bytes, no
+ *     stored bytes nobody names, no community with more participants than seats, nobody
+ *     waiting while a seat is free, and nobody promoted ahead of someone earlier on the
+ *     waitlist.
  * A request whose answer never arrived may or may not have been saved: both are fine. After a
  * restart the members' session cookies and CSRF tokens keep working (sessions live in the
  * database); a member who is asked to sign in again is a failure.
@@ -628,14 +629,17 @@ static void check_ack(sqlite3 *db, const Worker *w, const Ack *a, int kill_no)
 	sqlite3_stmt *st;
 	switch (a->kind) {
 	case K_THREAD:
-		st = prep(db, "SELECT t.title, p.body, p.author_id FROM threads t JOIN posts p ON "
-			      "p.id = (SELECT min(id) FROM posts WHERE thread_id = t.id) WHERE t.id = ?");
-		sqlite3_bind_int64(st, 1, a->id);
+		st = prep(db, "SELECT t.title, p.body, p.author_id, instr(p.html, ?) > 0 FROM threads "
+			      "t JOIN posts p ON p.id = (SELECT min(id) FROM posts WHERE thread_id = "
+			      "t.id) WHERE t.id = ?");
+		sqlite3_bind_text(st, 1, a->token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, a->id);
 		snprintf(want, sizeof want, "How do others schedule budget reviews? %s", a->token);
 		if (sqlite3_step(st) != SQLITE_ROW)
 			FAIL("acknowledged thread %lld (%s) is missing or has no first post",
 			     (long long)a->id, a->token);
-		else if (!text_is(st, 1, want) || sqlite3_column_int64(st, 2) != w->user_id)
+		else if (!text_is(st, 1, want) || sqlite3_column_int64(st, 2) != w->user_id ||
+			 !sqlite3_column_int(st, 3))
 			FAIL("thread %lld: its first post is not the one posted (%s)", (long long)a->id,
 			     a->token);
 		else if (!search_entry(db, "thread", a->id))
@@ -643,8 +647,10 @@ static void check_ack(sqlite3 *db, const Worker *w, const Ack *a, int kill_no)
 		sqlite3_finalize(st);
 		break;
 	case K_REPLY: {
-		st = prep(db, "SELECT thread_id, body, author_id, deleted_by FROM posts WHERE id = ?");
-		sqlite3_bind_int64(st, 1, a->id);
+		st = prep(db, "SELECT thread_id, body, author_id, deleted_by, instr(html, ?) > 0 FROM "
+			      "posts WHERE id = ?");
+		sqlite3_bind_text(st, 1, a->token, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, a->id);
 		snprintf(want, sizeof want, "We review it every quarter. %s", a->token);
 		bool found = sqlite3_step(st) == SQLITE_ROW;
 		bool deleted = found && sqlite3_column_type(st, 3) != SQLITE_NULL;
@@ -659,9 +665,9 @@ static void check_ack(sqlite3 *db, const Worker *w, const Ack *a, int kill_no)
 			     a->token);
 		else if (a->life == ALIVE && deleted)
 			FAIL("reply %lld (%s) was deleted, but nobody asked", (long long)a->id, a->token);
-		else if (!deleted && !text_is(st, 1, want))
-			FAIL("reply %lld: its body is not what was posted (%s)", (long long)a->id,
-			     a->token);
+		else if (!deleted && (!text_is(st, 1, want) || !sqlite3_column_int(st, 4)))
+			FAIL("reply %lld: its body or its HTML is not what was posted (%s)",
+			     (long long)a->id, a->token);
 		else if (deleted && sqlite3_column_int64(st, 3) != w->user_id)
 			FAIL("reply %lld: deleted by someone else", (long long)a->id);
 		else if (search_entry(db, "post", a->id) == deleted)
@@ -764,6 +770,12 @@ static const struct {
 	 "p.thread_id = t.id AND p.deleted_at IS NULL AND p.id > (SELECT min(id) FROM posts WHERE "
 	 "thread_id = t.id)) OR last_post_id != (SELECT max(id) FROM posts WHERE thread_id = t.id "
 	 "AND deleted_at IS NULL)"},
+	{"threads whose deleted-reply count disagrees with their posts",
+	 "SELECT count(*) FROM threads t WHERE deleted_replies IS NOT NULL AND deleted_replies != "
+	 "(SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND p.deleted_at IS NOT NULL AND "
+	 "p.id > (SELECT min(id) FROM posts WHERE thread_id = t.id))"},
+	{"posts saved without their rendered HTML",
+	 "SELECT count(*) FROM posts WHERE deleted_at IS NULL AND html IS NULL"},
 	{"posts missing from the search index",
 	 "SELECT count(*) FROM posts p WHERE NOT EXISTS (SELECT 1 FROM search_entries e WHERE "
 	 "(e.kind = 'post' AND e.ref_id = p.id AND p.deleted_at IS NULL) OR (e.kind = 'thread' "
