@@ -65,7 +65,7 @@ void search_clean_text(Buf *out, const char *s, size_t n)
 			; /* CR LF: the LF is the line end */
 		else if (cp < 0x20 && cp != '\n' && cp != '\t')
 			buf_putc(out, cp == '\r' ? '\n' : ' ');
-		else if (cp == 0x7f)
+		else if (cp == 0x7f || private_use_char(cp)) /* see FACET_MARK */
 			buf_putc(out, ' ');
 		else
 			buf_append(out, u + i, len);
@@ -125,12 +125,14 @@ static bool markdown_kind(const char *kind)
 	       !strcmp(kind, "community");
 }
 
-/* The filter tokens of an entry; see migrations/007_search.sql. */
+/* The filter tokens of an entry (migrations/007_search.sql, 011_search_speed.sql): its kind,
+ * its community and, when restricted, "restricted" and "restricted to this community", each
+ * behind FACET_MARK so that no member's word can match one. */
 static void facets_of(Buf *out, const char *kind, int64_t community_id, bool restricted)
 {
-	buf_printf(out, "k%s c%lld", kind, (long long)community_id);
+	buf_printf(out, FACET_MARK "k%s " FACET_MARK "c%lld", kind, (long long)community_id);
 	if (restricted)
-		buf_printf(out, " r%lld", (long long)community_id);
+		buf_printf(out, " " FACET_MARK "r " FACET_MARK "r%lld", (long long)community_id);
 }
 
 /* ---- ranking ----
@@ -175,9 +177,28 @@ static void free_rank_data(void *p)
 	}
 }
 
-static RankData *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int scored)
+/* One search runs several statements over the same words (the newest matches, then each
+ * older entry with a word in its title, one at a time): their document counts are computed
+ * once per search, kept per thread under the search's number (rank_generation). */
+static _Thread_local struct {
+	int64_t generation;
+	RankData *data;
+} rank_cache;
+static _Thread_local int64_t rank_generation;
+
+static void rank_cache_clear(void)
 {
-	RankData *d = api->xGetAuxdata(fts, 0);
+	free_rank_data(rank_cache.data);
+	rank_cache.data = NULL;
+	rank_cache.generation = 0;
+}
+
+static RankData *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int scored,
+			   int64_t generation, int positives)
+{
+	if (generation && rank_cache.generation == generation && rank_cache.data)
+		return rank_cache.data;
+	RankData *d = generation ? NULL : api->xGetAuxdata(fts, 0);
 	if (d)
 		return d;
 	int phrases = api->xPhraseCount(fts);
@@ -193,6 +214,12 @@ static RankData *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int sc
 	double n = rows > 0 ? (double)rows : 1.0;
 	d->avgdl = tokens > 0 ? (double)tokens / n : 1.0;
 	for (int i = 0; i < scored; i++) {
+		/* With a single phrase to find, its idf multiplies every score alike and cannot
+		 * change the order: not counting its documents saves walking its matches again. */
+		if (positives == 1) {
+			d->idf[i] = 1.0;
+			continue;
+		}
 		PhraseHits h = {0};
 		api->xQueryPhrase(fts, i, &h, count_phrase_hit);
 		double df = (double)h.count;
@@ -205,6 +232,12 @@ static RankData *rank_data(const Fts5ExtensionApi *api, Fts5Context *fts, int sc
 		double idf = log((n - df + 0.5) / (df + 0.5));
 		d->idf[i] = idf > 1e-6 ? idf : 1e-6;
 	}
+	if (generation) {
+		rank_cache_clear();
+		rank_cache.generation = generation;
+		rank_cache.data = d;
+		return d;
+	}
 	if (api->xSetAuxdata(fts, d, free_rank_data) != SQLITE_OK)
 		return NULL; /* xSetAuxdata freed d */
 	return d;
@@ -214,22 +247,31 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 			  int nargs, sqlite3_value **args)
 {
 	int scored = nargs > 0 ? sqlite3_value_int(args[0]) : -1;
-	RankData *d = rank_data(api, fts, scored);
+	int64_t generation = nargs > 1 ? sqlite3_value_int64(args[1]) : 0;
+	int positives = nargs > 2 ? sqlite3_value_int(args[2]) : 0;
+	RankData *d = rank_data(api, fts, scored, generation, positives);
 	if (!d) {
 		sqlite3_result_error_nomem(ctx);
 		return;
 	}
 	memset(d->freq, 0, (size_t)(d->scored + 1) * sizeof *d->freq);
+	/* search_titles (title, facets) is scored as the entry would be in search_index, with
+	 * the document counts of search_index (rank_cache) and, for the body it does not hold,
+	 * no further occurrences and the average length. */
+	bool titles = api->xColumnCount(fts) == 2;
 	int hits = 0;
 	api->xInstCount(fts, &hits);
 	for (int i = 0; i < hits; i++) {
 		int phrase, column, offset;
 		if (api->xInst(fts, i, &phrase, &column, &offset) == SQLITE_OK && phrase < d->scored &&
 		    column >= 0 && column < 3)
-			d->freq[phrase] += column_weight[column];
+			d->freq[phrase] += titles ? (column == 0 ? column_weight[0] : 0.0)
+						  : column_weight[column];
 	}
 	int length = 0;
 	api->xColumnSize(fts, -1, &length);
+	if (titles)
+		length += (int)d->avgdl;
 	const double k1 = 1.2, b = 0.75;
 	double norm = k1 * (1 - b + b * (double)length / d->avgdl), score = 0;
 	for (int i = 0; i < d->scored; i++)
@@ -287,6 +329,12 @@ static void unindex_entry(Db *db, int64_t id)
 					  "FROM search_entries WHERE id = :id");
 	db_bind_int(st, ":id", id);
 	db_run(st);
+	/* search_titles holds only the entries with a title (replies have none). */
+	st = db_prepare(db, "INSERT INTO search_titles (search_titles, rowid, title, facets) "
+			    "SELECT 'delete', id, title, facets FROM search_entries WHERE id = :id "
+			    "AND title != ''");
+	db_bind_int(st, ":id", id);
+	db_run(st);
 }
 
 static void index_entry(Db *db, int64_t id)
@@ -294,6 +342,10 @@ static void index_entry(Db *db, int64_t id)
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (rowid, title, body, facets) "
 					  "SELECT id, title, body, facets FROM search_entries "
 					  "WHERE id = :id");
+	db_bind_int(st, ":id", id);
+	db_run(st);
+	st = db_prepare(db, "INSERT INTO search_titles (rowid, title, facets) SELECT id, title, "
+			    "facets FROM search_entries WHERE id = :id AND title != ''");
 	db_bind_int(st, ":id", id);
 	db_run(st);
 }
@@ -491,6 +543,8 @@ int64_t search_reindex(Db *db)
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (search_index) VALUES "
 					  "('delete-all')");
 	bool ok = db_run(st);
+	st = db_prepare(db, "INSERT INTO search_titles (search_titles) VALUES ('delete-all')");
+	ok = ok && db_run(st);
 	st = db_prepare(db, "DELETE FROM search_entries");
 	ok = ok && db_run(st);
 	for (size_t k = 0; ok && k < sizeof indexers / sizeof *indexers; k++) {
@@ -514,6 +568,8 @@ int64_t search_reindex(Db *db)
 	ok = ok && db_run(st);
 	/* Merge the index's segments into one: the fastest layout for queries. */
 	st = db_prepare(db, "INSERT INTO search_index (search_index) VALUES ('optimize')");
+	ok = ok && db_run(st);
+	st = db_prepare(db, "INSERT INTO search_titles (search_titles) VALUES ('optimize')");
 	ok = ok && db_run(st);
 	int64_t count = 0;
 	st = db_prepare(db, "SELECT count(*) FROM search_entries");
@@ -553,7 +609,7 @@ static int by_score(const void *a, const void *b)
 /* The quoted phrases of a cleaned query before its NOT part, ORed: "any of the member's
  * words". *count receives how many phrases the whole query has (each is one FTS5 phrase).
  * Relies on the cleaner's output shape: quoted strings never contain a quote. */
-static const char *any_positive(Arena *a, const char *query, int *count)
+static const char *any_positive(Arena *a, const char *query, int *count, int *positive_count)
 {
 	Buf any = {0};
 	bool negative = false;
@@ -581,26 +637,23 @@ static const char *any_positive(Arena *a, const char *query, int *count)
 		}
 	}
 	*count = n;
+	*positive_count = positives;
 	const char *out = arena_strdup(a, any.data ? any.data : "");
 	buf_free(&any);
 	return out;
 }
 
-/* Communities whose participants alone may see some entries, minus the member's own: their
- * "r" tokens are excluded from the member's matches. Distinct values by index jumps. */
-static void hidden_communities(Db *db, Buf *out, int64_t user_id)
+/* The communities whose restricted entries the member may see: those they take part in or
+ * facilitate, as the query's ORed "restricted to c" tokens. Empty when none. */
+static void member_communities(Db *db, Buf *out, int64_t user_id)
 {
 	sqlite3_stmt *st = db_prepare(
-		db, "WITH RECURSIVE d(c) AS (SELECT min(community_id) FROM search_entries WHERE "
-		    "restricted = 1 UNION ALL SELECT (SELECT min(community_id) FROM search_entries "
-		    "WHERE restricted = 1 AND community_id > d.c) FROM d WHERE d.c IS NOT NULL) "
-		    "SELECT c FROM d WHERE c IS NOT NULL AND c NOT IN (SELECT community_id FROM "
-		    "memberships WHERE user_id = :u AND status = 'participant' UNION SELECT "
-		    "community_id FROM facilitators WHERE user_id = :u)");
+		db, "SELECT community_id FROM memberships WHERE user_id = :u AND status = "
+		    "'participant' UNION SELECT community_id FROM facilitators WHERE user_id = :u");
 	db_bind_int(st, ":u", user_id);
-	buf_puts(out, "\"r0\""); /* restricted without a community: admins only */
 	while (db_step(st) == SQLITE_ROW)
-		buf_printf(out, " OR \"r%lld\"", (long long)db_col_int(st, 0));
+		buf_printf(out, "%s\"" FACET_MARK "r%lld\"", out->len ? " OR " : "",
+			   (long long)db_col_int(st, 0));
 	sqlite3_reset(st);
 }
 
@@ -620,12 +673,16 @@ static bool member_sees(Db *db, int64_t user_id, int64_t community_id)
 /* Appends the candidates of match (newest first, at most SEARCH_MAX_CANDIDATES) with rowid
  * below `below`; returns how many matched in all, up to SEARCH_MAX_CANDIDATES + 1, or -1 on
  * a database error. */
-static int collect(Db *db, const char *match, int scored, int64_t below, Candidate *c, int *n)
+static int collect(Db *db, const char *match, const int scored[2], int64_t generation,
+		   int64_t below, Candidate *c, int *n)
 {
 	sqlite3_stmt *st = db_prepare(
-		db, "SELECT rowid, practica_rank(search_index, :scored) FROM search_index WHERE "
-		    "search_index MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :limit");
-	db_bind_int(st, ":scored", scored);
+		db, "SELECT rowid, practica_rank(search_index, :scored, :generation, :positives) "
+		    "FROM search_index WHERE search_index MATCH :match AND rowid < :below ORDER BY "
+		    "rowid DESC LIMIT :limit");
+	db_bind_int(st, ":scored", scored[0]);
+	db_bind_int(st, ":positives", scored[1]);
+	db_bind_int(st, ":generation", generation);
 	db_bind_text(st, ":match", match);
 	db_bind_int(st, ":below", below);
 	db_bind_int(st, ":limit", SEARCH_MAX_CANDIDATES + 1);
@@ -636,6 +693,68 @@ static int collect(Db *db, const char *match, int scored, int64_t below, Candida
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? seen : -1;
+}
+
+/* When more than SEARCH_MAX_CANDIDATES match, older entries with the member's words in their
+ * title still compete: the newest SEARCH_TITLE_CANDIDATES of them (below `below`) are found
+ * in search_titles, a small index of titles and filter tokens (`title_match`: the query's
+ * words, all in the title, and the same filters), and scored there (see rank_function).
+ * When the query leaves words out, each is checked against search_index, where the word
+ * may be in the body. (Asking search_index for "the words in the title column" walked the
+ * words' whole lists, which mix every column: 10-20 ms for a common word.) */
+static bool collect_titles(Db *db, Arena *a, const char *title_match, const char *match,
+			   const int scored[2], int64_t generation, int64_t below, Candidate *c,
+			   int *n)
+{
+	Candidate *found = arena_alloc(a, SEARCH_TITLE_CANDIDATES * sizeof *found);
+	int count = 0, rc;
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT rowid, practica_rank(search_titles, :scored, :generation, :positives) "
+		    "FROM search_titles WHERE search_titles MATCH :match AND rowid < :below ORDER BY "
+		    "rowid DESC LIMIT :limit");
+	db_bind_int(st, ":scored", scored[0]);
+	db_bind_int(st, ":positives", scored[1]);
+	db_bind_int(st, ":generation", generation);
+	db_bind_text(st, ":match", title_match);
+	db_bind_int(st, ":below", below);
+	db_bind_int(st, ":limit", SEARCH_TITLE_CANDIDATES);
+	while ((rc = db_step(st)) == SQLITE_ROW && count < SEARCH_TITLE_CANDIDATES)
+		found[count++] = (Candidate){db_col_int(st, 0), sqlite3_column_double(st, 1)};
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return false;
+	bool excludes = scored[0] > scored[1];
+	for (int i = 0; i < count; i++) {
+		if (!excludes) {
+			c[(*n)++] = found[i];
+			continue;
+		}
+		st = db_prepare(db, "SELECT 1 FROM search_index WHERE search_index MATCH :match AND "
+				    "rowid = :id");
+		db_bind_text(st, ":match", match);
+		db_bind_int(st, ":id", found[i].id);
+		rc = db_step(st);
+		if (rc == SQLITE_ROW)
+			c[(*n)++] = found[i];
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return false;
+	}
+	return true;
+}
+
+/* The query without its exclusions: the cleaner writes "(positive) NOT (negative)" when it
+ * has some (search_query.c); quoted terms never contain a quote. */
+static const char *positive_part(Arena *a, const char *query)
+{
+	bool quoted = false;
+	for (const char *p = query; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && !strncmp(p, " NOT ", 5))
+			return arena_printf(a, "%.*s", (int)(p - query), query);
+	}
+	return query;
 }
 
 /* Turns the \x01 \x02 markers of snippet()/highlight() into <mark>, escaping everything
@@ -664,86 +783,176 @@ static const char *marked_html(Arena *a, const char *text)
 	return s;
 }
 
+/* The filters of q as FTS5 terms to AND with the words: kind, community, visibility. */
+static void filters(Db *db, const SearchQuery *q, Buf *out)
+{
+	if (q->kind && !strcmp(q->kind, "discussion"))
+		buf_puts(out, " AND (\"" FACET_MARK "kthread\" OR \"" FACET_MARK "kpost\")");
+	else if (q->kind && !strcmp(q->kind, "document")) /* the library's and meetings' */
+		buf_puts(out, " AND (\"" FACET_MARK "kdocument\" OR \"" FACET_MARK "kmaterial\")");
+	else if (q->kind)
+		buf_printf(out, " AND \"" FACET_MARK "k%s\"", q->kind);
+	if (q->community_id)
+		buf_printf(out, " AND \"" FACET_MARK "c%lld\"", (long long)q->community_id);
+	if (!q->admin) {
+		/* Restricted entries are left out unless restricted to one of the member's
+		 * communities: one short list ("restricted") and the member's few communities,
+		 * rather than every community the member is not in. */
+		Buf mine = {0};
+		member_communities(db, &mine, q->user_id);
+		if (mine.len)
+			buf_printf(out, " NOT (\"" FACET_MARK "r\" NOT (%s))", mine.data);
+		else
+			buf_puts(out, " NOT \"" FACET_MARK "r\"");
+		buf_free(&mine);
+	}
+}
+
+/* What is shown of the entry in st's columns from `col` on (see HIT_COLUMNS). */
+#define HIT_COLUMNS                                                                           \
+	"e.kind, e.ref_id, coalesce(e.community_id, 0), e.restricted, e.heading, e.url, "       \
+	"e.updated_at, coalesce(c.name, ''), coalesce(c.slug, ''), "                             \
+	"highlight(search_index, 0, char(1), char(2)), "                                          \
+	"snippet(search_index, 1, char(1), char(2), '…', 30)"
+
+static void read_hit(Arena *a, sqlite3_stmt *st, int col, SearchHit *h, bool *restricted)
+{
+	h->kind = arena_strdup(a, db_col_text(st, col + 0));
+	h->ref_id = db_col_int(st, col + 1);
+	h->community_id = db_col_int(st, col + 2);
+	*restricted = db_col_int(st, col + 3) != 0;
+	h->title = arena_strdup(a, db_col_text(st, col + 4));
+	h->url = arena_strdup(a, db_col_text(st, col + 5));
+	h->updated_at = db_col_int(st, col + 6);
+	h->community_name = arena_strdup(a, db_col_text(st, col + 7));
+	h->community_slug = arena_strdup(a, db_col_text(st, col + 8));
+	const char *title = db_col_text(st, col + 9);
+	h->title_html = *title ? marked_html(a, title) : marked_html(a, h->title);
+	h->snippet_html = marked_html(a, db_col_text(st, col + 10));
+}
+
+/* The hits of candidates [from, end) with highlights and snippets, in that order. FTS5 makes
+ * those only for a row it is positioned on by a MATCH; finding one row by its id sets up every
+ * word's list again (100-250 µs a row here), so the rows among the newest matches (rowid >=
+ * oldest) come from one walk over that stretch of the matches, and only older ones (from
+ * search_titles) are looked up one by one. */
+static bool show_hits(Db *db, Arena *a, const SearchQuery *q, const Candidate *c, int from,
+		      int end, int64_t oldest, SearchResults *out)
+{
+	int count = end - from;
+	if (count <= 0)
+		return true;
+	SearchHit *hits = arena_alloc(a, (size_t)count * sizeof *hits);
+	bool *found = arena_alloc(a, (size_t)count * sizeof *found);
+	bool *restricted = arena_alloc(a, (size_t)count * sizeof *restricted);
+	memset(found, 0, (size_t)count * sizeof *found);
+	Buf ids = {0};
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+	buf_putc(&ids, ',');
+	for (int k = 0; k < count; k++) {
+		int64_t id = c[from + k].id;
+		if (id < oldest)
+			continue;
+		buf_printf(&ids, "%lld,", (long long)id);
+		lo = id < lo ? id : lo;
+		hi = id > hi ? id : hi;
+	}
+	bool ok = true;
+	if (lo <= hi) {
+		/* CROSS JOIN: the index walks the stretch; instr() keeps the rows of this page
+		 * (a test on an expression, so SQLite does not hand it to FTS5 as ids to look up
+		 * one by one). */
+		sqlite3_stmt *st = db_prepare(
+			db, "SELECT search_index.rowid, " HIT_COLUMNS " FROM search_index CROSS JOIN "
+			    "search_entries e ON e.id = search_index.rowid LEFT JOIN communities c ON "
+			    "c.id = e.community_id WHERE search_index MATCH :match AND "
+			    "search_index.rowid BETWEEN :lo AND :hi AND "
+			    "instr(:ids, ',' || search_index.rowid || ',') > 0");
+		db_bind_text(st, ":match", q->query);
+		db_bind_int(st, ":lo", lo);
+		db_bind_int(st, ":hi", hi);
+		db_bind_text(st, ":ids", ids.data);
+		int rc;
+		while ((rc = db_step(st)) == SQLITE_ROW) {
+			int64_t id = db_col_int(st, 0);
+			for (int k = 0; k < count; k++)
+				if (c[from + k].id == id && !found[k]) {
+					read_hit(a, st, 1, &hits[k], &restricted[k]);
+					found[k] = true;
+					break;
+				}
+		}
+		sqlite3_reset(st);
+		ok = rc == SQLITE_DONE;
+	}
+	buf_free(&ids);
+	for (int k = 0; ok && k < count; k++) {
+		if (found[k] || c[from + k].id >= oldest)
+			continue;
+		sqlite3_stmt *st = db_prepare(
+			db, "SELECT " HIT_COLUMNS " FROM search_index JOIN search_entries e ON e.id = "
+			    "search_index.rowid LEFT JOIN communities c ON c.id = e.community_id "
+			    "WHERE search_index MATCH :match AND search_index.rowid = :id");
+		db_bind_text(st, ":match", q->query);
+		db_bind_int(st, ":id", c[from + k].id);
+		if (db_step(st) == SQLITE_ROW) {
+			read_hit(a, st, 0, &hits[k], &restricted[k]);
+			found[k] = true;
+		}
+		sqlite3_reset(st);
+	}
+	for (int k = 0; k < count; k++) {
+		if (!found[k])
+			continue;
+		SearchHit *h = &hits[k];
+		/* The MATCH expression already left these out; this is the second lock. */
+		if (restricted[k] && !q->admin && !member_sees(db, q->user_id, h->community_id)) {
+			fprintf(stderr, "practica: search: restricted %s %lld reached the results; "
+					"left out\n", h->kind, (long long)h->ref_id);
+			continue;
+		}
+		out->hits[out->count++] = *h;
+	}
+	return ok;
+}
+
 bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 {
 	memset(out, 0, sizeof *out);
-	int scored = 0;
-	const char *any = any_positive(a, q->query, &scored);
-	Buf match = {0};
-	buf_printf(&match, "({title body} : (%s))", q->query);
-	if (q->kind && !strcmp(q->kind, "discussion"))
-		buf_puts(&match, " AND facets : (\"kthread\" OR \"kpost\")");
-	else if (q->kind && !strcmp(q->kind, "document")) /* the library's and meetings' */
-		buf_puts(&match, " AND facets : (\"kdocument\" OR \"kmaterial\")");
-	else if (q->kind)
-		buf_printf(&match, " AND facets : \"k%s\"", q->kind);
-	if (q->community_id)
-		buf_printf(&match, " AND facets : \"c%lld\"", (long long)q->community_id);
-	if (!q->admin) {
-		buf_puts(&match, " NOT facets : (");
-		hidden_communities(db, &match, q->user_id);
-		buf_puts(&match, ")");
-	}
-	Buf titles = {0}, words = {0};
-	buf_printf(&titles, "(%s) AND ({title} : (%s))", match.data, *any ? any : "\"\"");
-	/* For highlights and snippets of rows already chosen: the member's words alone, without
-	 * the filter phrases FTS5 would otherwise look up again for every row. */
-	buf_printf(&words, "{title body} : (%s)", q->query);
+	int scored[2] = {0, 0}; /* phrases in the query, and those not excluded */
+	const char *any = any_positive(a, q->query, &scored[0], &scored[1]);
+	/* The member's words first (so they are the first phrases, the ones ranked), then the
+	 * filters; see facets_of(). No column filter is needed: no word matches a facet token. */
+	Buf filter = {0}, match = {0}, title_match = {0};
+	filters(db, q, &filter);
+	buf_printf(&match, "((%s)%s)", q->query, filter.data ? filter.data : "");
+	buf_printf(&title_match, "((%s)%s)", positive_part(a, q->query),
+		   filter.data ? filter.data : "");
 
-	Candidate *c = arena_alloc(a, 2 * SEARCH_MAX_CANDIDATES * sizeof *c);
+	int64_t generation = ++rank_generation;
+	Candidate *c = arena_alloc(
+		a, (SEARCH_MAX_CANDIDATES + SEARCH_TITLE_CANDIDATES) * sizeof *c);
 	int n = 0;
-	int matched = collect(db, match.data, scored, INT64_MAX, c, &n);
+	int matched = collect(db, match.data, scored, generation, INT64_MAX, c, &n);
 	bool ok = matched >= 0;
+	int64_t main_oldest = n ? c[n - 1].id : 0; /* the newest matches are all >= this */
 	out->truncated = matched > SEARCH_MAX_CANDIDATES;
 	/* A common word: its newest matches may leave out older entries with the word in their
-	 * title, which rank higher. Add the newest of those too (only rows older than the
-	 * candidates already taken, which are all there). */
-	if (out->truncated && *any)
-		ok = collect(db, titles.data, scored, c[n - 1].id, c, &n) >= 0 && ok;
+	 * title, which rank higher. */
+	if (out->truncated && *any && scored[0] == scored[1])
+		ok = collect_titles(db, a, title_match.data, match.data, scored, generation,
+				    c[n - 1].id, c, &n) &&
+		     ok;
+	rank_cache_clear();
 	qsort(c, (size_t)n, sizeof *c, by_score);
 	out->total = n;
 
 	int from = q->offset < 0 ? 0 : q->offset, limit = q->limit > 0 ? q->limit : 20;
 	out->hits = arena_alloc(a, (size_t)limit * sizeof *out->hits);
-	for (int i = from; i < n && out->count < limit; i++) {
-		sqlite3_stmt *st = db_prepare(
-			db, "SELECT e.kind, e.ref_id, coalesce(e.community_id, 0), e.restricted, "
-			    "e.heading, e.url, e.updated_at, coalesce(c.name, ''), coalesce(c.slug, ''), "
-			    "highlight(search_index, 0, char(1), char(2)), "
-			    "snippet(search_index, 1, char(1), char(2), '…', 30) "
-			    "FROM search_index JOIN search_entries e ON e.id = search_index.rowid "
-			    "LEFT JOIN communities c ON c.id = e.community_id "
-			    "WHERE search_index MATCH :match AND search_index.rowid = :id");
-		db_bind_text(st, ":match", words.data);
-		db_bind_int(st, ":id", c[i].id);
-		if (db_step(st) == SQLITE_ROW) {
-			SearchHit *h = &out->hits[out->count];
-			h->kind = arena_strdup(a, db_col_text(st, 0));
-			h->ref_id = db_col_int(st, 1);
-			h->community_id = db_col_int(st, 2);
-			bool restricted = db_col_int(st, 3) != 0;
-			h->title = arena_strdup(a, db_col_text(st, 4));
-			h->url = arena_strdup(a, db_col_text(st, 5));
-			h->updated_at = db_col_int(st, 6);
-			h->community_name = arena_strdup(a, db_col_text(st, 7));
-			h->community_slug = arena_strdup(a, db_col_text(st, 8));
-			const char *title = db_col_text(st, 9);
-			h->title_html = *title ? marked_html(a, title) : marked_html(a, h->title);
-			h->snippet_html = marked_html(a, db_col_text(st, 10));
-			sqlite3_reset(st);
-			/* The MATCH expression already left these out; this is the second lock. */
-			if (restricted && !q->admin && !member_sees(db, q->user_id, h->community_id)) {
-				fprintf(stderr, "practica: search: restricted %s %lld reached the "
-						"results; left out\n", h->kind, (long long)h->ref_id);
-				continue;
-			}
-			out->count++;
-		} else {
-			sqlite3_reset(st);
-		}
-	}
+	int end = from < n ? (n - from < limit ? n : from + limit) : from;
+	ok = show_hits(db, a, q, c, from, end, main_oldest, out) && ok;
+	buf_free(&filter);
 	buf_free(&match);
-	buf_free(&titles);
-	buf_free(&words);
+	buf_free(&title_match);
 	return ok;
 }

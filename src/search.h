@@ -89,6 +89,9 @@ typedef struct {
  * ranked among its newest matches only: ranking every match of a common word costs time in
  * proportion to the matches, and a word that common says little about relevance anyway. */
 #define SEARCH_MAX_CANDIDATES 1000
+/* When more than that match, how many older entries with one of the member's words in their
+ * title are ranked with them (the newest such). */
+#define SEARCH_TITLE_CANDIDATES 100
 
 /* Runs q; results live in the arena. False on a database error. */
 bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out);

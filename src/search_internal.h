@@ -17,6 +17,16 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  * the text itself. */
 void search_clean_text(Buf *out, const char *s, size_t n);
 
+/* Private-use characters (U+E000-U+F8FF, planes 15 and 16). The index's filter tokens start
+ * with FACET_MARK (U+E000), which the tokenizer keeps as part of a word; neither indexed text
+ * (search_clean_text) nor a member's query (search_clean_query) may contain one, so no word
+ * anyone types can match a filter token, and no entry can carry another's. */
+static inline int private_use_char(uint32_t c)
+{
+	return (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000;
+}
+#define FACET_MARK "\xee\x80\x80"
+
 /* The markers snippet() and highlight() put around matches. */
 #define MARK_OPEN "\x01"
 #define MARK_CLOSE "\x02"

@@ -51,11 +51,13 @@ static bool word_char(uint32_t c)
 	return true;
 }
 
-/* Spaces, controls and bytes that are not UTF-8 all separate words. */
+/* Spaces, controls, private-use characters and bytes that are not UTF-8 all separate
+ * words. */
 static bool space_char(uint32_t c)
 {
 	return c <= 0x20 || c == 0x7f || c == 0xa0 || c == 0x3000 || (c >= 0x2000 && c <= 0x200b) ||
-	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0xfeff;
+	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0xfeff ||
+	       private_use_char(c); /* the index's filter tokens start with one */
 }
 
 /* Straight and typographic double quotes, and guillemets, open and close phrases. */

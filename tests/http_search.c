@@ -313,6 +313,24 @@ TEST(filters_by_kind_and_community)
 	reply_free(&r);
 }
 
+/* The filter tokens of the index (kind, community, restricted) are out of reach of words, both
+ * typed and written in a post. */
+TEST(filter_tokens_are_not_words)
+{
+	const char *queries[] = {"kthread", "kmeeting", "kpost", "c0", "r0"};
+	for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+		Reply r = search(&admin, queries[i], "");
+		CHECK(r.status == 200 && results(&r) == 0, "%s: %ld %d", queries[i], r.status,
+		      results(&r));
+		reply_free(&r);
+	}
+	start_thread(&pia, "/communities/open-c/board", "Quince facets",
+		     "Quince \xee\x80\x80kmeeting and \xee\x80\x80r0 here.");
+	CHECK(finds(&mo, "quince", "", "Quince facets"), "found by its words");
+	CHECK(finds(&mo, "quince", "&kind=discussion", "Quince facets"), "a discussion");
+	CHECK(!finds(&mo, "quince", "&kind=meeting", "Quince facets"), "not a meeting");
+}
+
 static int64_t private_thread, private_reply;
 
 TEST(private_community_invisible_to_others)
@@ -364,7 +382,8 @@ TEST(visibility_follows_the_community)
 	CHECK(finds(&pia, "saffron", "", "Saffron lighthouse retreat"), "participant still sees");
 	CHECK(sql_int(&srv, "SELECT count(*) FROM search_entries WHERE community_id = %lld AND "
 			    "kind IN ('thread', 'post') AND restricted = 1 AND facets LIKE "
-			    "'%% r%lld'", (long long)private_c, (long long)private_c) == 2,
+			    "'%%' || char(57344) || 'r ' || char(57344) || 'r%lld'",
+			    (long long)private_c, (long long)private_c) == 2,
 	      "restricted flags and facets");
 	CHECK(index_consistent(), "integrity check failed");
 }
@@ -625,7 +644,8 @@ int main(void)
 	int rc = RUN_TESTS(server_started, empty_query_shows_help, unusable_query_gets_a_message,
 			   communities_and_meetings_are_indexed, title_match_ranks_above_body_match,
 			   snippets_highlighted_and_escaped, filters_by_kind_and_community,
-			   private_community_invisible_to_others, visibility_follows_the_community,
+			   filter_tokens_are_not_words, private_community_invisible_to_others,
+			   visibility_follows_the_community,
 			   hostile_queries_never_fail, pages_of_results, reindex_rebuilds_an_equal_index,
 			   pdf_text_is_searchable, stops_cleanly);
 	fprintf(stderr, "http_search: %.1f s\n", now_seconds() - t0);

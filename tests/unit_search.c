@@ -23,8 +23,10 @@ static void open_fts(void)
 		     "CREATE VIRTUAL TABLE t USING fts5(title, body, facets, tokenize = 'porter "
 		     "unicode61 remove_diacritics 2');"
 		     "INSERT INTO t VALUES ('Budget template', 'The cash flow forecast for the "
-		     "school year', 'kdocument c1'), ('Café résumé', 'after-school program, don''t "
-		     "panic', 'kthread c2 r2'), ('Nurse', 'health office', 'kpost c0');",
+		     "school year', '\xee\x80\x80" "kdocument \xee\x80\x80" "c1'), ('Café résumé', "
+		     "'after-school program, don''t panic', '\xee\x80\x80" "kthread \xee\x80\x80" "c2 "
+		     "\xee\x80\x80" "r \xee\x80\x80" "r2'), ('Nurse', 'health office', "
+		     "'\xee\x80\x80" "kpost \xee\x80\x80" "c0');",
 		     NULL, NULL, NULL);
 }
 
@@ -33,8 +35,8 @@ static void open_fts(void)
 static int matches(const char *clean)
 {
 	open_fts();
-	char *sql = sqlite3_mprintf("SELECT count(*) FROM t WHERE t MATCH '({title body} : (' || "
-				    "?1 || ')) NOT facets : (\"r9\")'");
+	char *sql = sqlite3_mprintf("SELECT count(*) FROM t WHERE t MATCH '(' || ?1 || ') NOT "
+				    "(\"\xee\x80\x80" "r\" NOT \"\xee\x80\x80" "r2\")'");
 	sqlite3_stmt *st = NULL;
 	int n = -1;
 	if (sqlite3_prepare_v2(fts, sql, -1, &st, NULL) == SQLITE_OK) {
@@ -66,6 +68,16 @@ TEST(words_are_anded_and_quoted)
 	CLEANS_TO("budget", "\"budget\"");
 	CLEANS_TO("  budget   template ", "\"budget\" AND \"template\"");
 	CHECK(matches(clean("budget template")) == 1, "budget template");
+}
+
+/* The index's filter tokens start with U+E000: a query can never reach one. */
+TEST(filter_tokens_cannot_be_typed)
+{
+	CLEANS_TO("\xee\x80\x80" "kpost", "\"kpost\"");
+	CLEANS_TO("a\xef\xa3\xbf" "b", "\"a\" AND \"b\"");
+	CHECK(matches(clean("\xee\x80\x80" "kpost")) == 0, "kpost");
+	CHECK(matches(clean("\"\xee\x80\x80" "r2\"")) == 0, "r2");
+	CHECK(matches(clean("nurse")) == 1, "nurse");
 }
 
 TEST(phrases_are_kept)
@@ -369,7 +381,8 @@ TEST(other_types_have_no_text)
 int main(void)
 {
 	arena = arena_new();
-	int rc = RUN_TESTS(words_are_anded_and_quoted, phrases_are_kept,
+	int rc = RUN_TESTS(words_are_anded_and_quoted, filter_tokens_cannot_be_typed,
+			   phrases_are_kept,
 			   unbalanced_quote_runs_to_the_end, prefix_needs_three_letters,
 			   or_groups_bind_tighter_than_and, exclusions,
 			   operators_and_syntax_are_words_or_nothing,
