@@ -34,6 +34,7 @@ typedef enum {
 	K_RSVP_GOING,
 	K_RSVP_NOT_GOING,
 	K_UPLOAD,
+	K_SWEEP, /* the warm-up's first pass: every thread, document and member page once */
 	K_COUNT
 } Kind;
 
@@ -88,6 +89,8 @@ typedef struct Run {
 	int nthreads;
 	int64_t document_id, document_size, category_id;
 	int64_t max_post_before, max_thread_before, max_item_before;
+	char **sweep; /* paths the warm-up reads once, before the mix */
+	int nsweep;
 
 	/* results */
 	KindStats stats[K_COUNT];

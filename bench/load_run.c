@@ -25,6 +25,7 @@ const char *const kind_names[K_COUNT] = {
 	[K_RSVP_GOING] = "RSVP going",
 	[K_RSVP_NOT_GOING] = "RSVP not going",
 	[K_UPLOAD] = "document upload",
+	[K_SWEEP] = "warm-up pass",
 };
 
 /* The mix, in parts per thousand: mostly reading, as members do; sign-ups and RSVPs pick
@@ -113,6 +114,7 @@ static size_t count_bytes(char *p, size_t size, size_t n, void *userdata)
 }
 
 static long next_token = 1;
+static int next_sweep;
 
 static void add_ack(Run *run, Kind kind, long token, long size)
 {
@@ -202,10 +204,15 @@ static void start_request(Run *run, CURLM *multi, Conn *c)
 	c->token = 0;
 	c->size = 0;
 	c->target = 0;
-	c->kind = pick_kind(run, c, &c->target);
 	char token[64];
 	const char *path = "/home";
 	char pathbuf[256];
+	if (next_sweep < run->nsweep) {
+		c->kind = K_SWEEP;
+		path = run->sweep[next_sweep++];
+	} else {
+		c->kind = pick_kind(run, c, &c->target);
+	}
 	switch (c->kind) {
 	case K_HOME:
 		path = "/home";
@@ -311,6 +318,7 @@ static void start_request(Run *run, CURLM *multi, Conn *c)
 		path = "/library";
 		break;
 	}
+	case K_SWEEP:
 	case K_COUNT:
 		break;
 	}
@@ -362,7 +370,7 @@ static bool finish_request(Run *run, Conn *c, CURLcode result, bool measured, do
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(c->easy, CURLINFO_REDIRECT_URL, &location);
 	const char *where = location ? location : "";
-	bool is_write = c->kind >= K_NEW_THREAD;
+	bool is_write = c->kind >= K_NEW_THREAD && c->kind != K_SWEEP;
 	bool ok = false, expected_refusal = false;
 	const char *why = "unexpected answer";
 	if (result != CURLE_OK) {
@@ -459,8 +467,11 @@ int load_run(Run *run, CURLM *multi)
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		start = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	}
+	/* The warm-up lasts its seconds, and at least until 2 s after its first pass was handed
+	 * out (on a slow machine the pass alone may take longer). */
 	measure_from = start + run->warmup;
 	until = measure_from + run->seconds;
+	bool pass_done = false;
 	next_sample = start + 5;
 	double cpu_from = -1;
 	bool measuring = false, stopping = false;
@@ -470,8 +481,8 @@ int load_run(Run *run, CURLM *multi)
 		run->member_of[i] = conns[i].member;
 		conns[i].easy = curl_easy_init();
 	}
-	say("%d connections over %d members: %.0f s warm-up, then %.0f s measured", n,
-	    run->nmembers, run->warmup, run->seconds);
+	say("%d connections over %d members: %.0f s warm-up (a pass over %d pages, then the mix), "
+	    "then %.0f s measured", n, run->nmembers, run->warmup, run->nsweep, run->seconds);
 	for (int i = 0; i < n; i++)
 		start_request(run, multi, &conns[i]);
 	int running = n, failures = 0;
@@ -481,7 +492,16 @@ int load_run(Run *run, CURLM *multi)
 		struct timespec ts;
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		double now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-		if (!measuring && now >= measure_from) {
+		if (!pass_done && next_sweep >= run->nsweep) {
+			pass_done = true;
+			if (now + 2 > measure_from) {
+				measure_from = now + 2;
+				until = measure_from + run->seconds;
+			}
+			say("warm-up pass over %d pages handed out after %.1f s", run->nsweep,
+			    now - start);
+		}
+		if (!measuring && pass_done && now >= measure_from) {
 			measuring = true;
 			cpu_from = proc_cpu_s(run->server);
 			run->rss_after_warmup_kb = proc_rss_kb(run->server);

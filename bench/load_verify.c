@@ -258,6 +258,13 @@ int report(Run *run)
 	for (int k = 0; k < K_COUNT; k++) {
 		KindStats *s = &run->stats[k];
 		qsort(s->lat.ms, (size_t)s->lat.n, sizeof *s->lat.ms, cmp_double);
+		if (k == K_SWEEP) { /* warm-up only: counted, never measured */
+			printf("%-20s %9ld %8s %9s %9s %7ld %9s\n", kind_names[k], s->requests, "-",
+			       "-", "-", s->errors, "-");
+			total += s->requests;
+			errors += s->errors;
+			continue;
+		}
 		printf("%-20s %9ld %8.1f %9.1f %9.1f %7ld %9ld\n", kind_names[k], s->requests,
 		       run->measured_seconds > 0 ? (double)s->measured / run->measured_seconds : 0,
 		       percentile(&s->lat, 0.5), percentile(&s->lat, 0.99), s->errors,
