@@ -15,7 +15,7 @@
 #include "materials.h"
 #include "meetings.h"
 #include "page.h"
-#include "search.h"
+#include "readcache.h"
 #include "search.h"
 #include "signup.h"
 #include "discussions.h"
@@ -109,6 +109,25 @@ Community *community_from_path(Req *r)
 	return c;
 }
 
+Community *community_from_path_uncounted(Req *r)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT c.id, c.slug, c.name, c.audience, c.kind, c.description, c.status, "
+		       "c.commitment, coalesce(c.year_id, 0), coalesce(y.name, ''), "
+		       "coalesce(c.seat_limit, 0), coalesce(c.signup_opens, ''), "
+		       "coalesce(c.soft_deadline, ''), coalesce(c.signup_closes, ''), 0, 0, "
+		       "c.visibility FROM communities c LEFT JOIN program_years y ON "
+		       "y.id = c.year_id WHERE c.slug = :slug");
+	db_bind_text(st, ":slug", req_param(r, 0));
+	if (db_step(st) != SQLITE_ROW) {
+		resp_error(r, 404, "There is no community at this address.");
+		return NULL;
+	}
+	Community *c = read_community(r, st);
+	sqlite3_reset(st);
+	return c;
+}
+
 SignupWindow signup_window(const Community *c, const char *today)
 {
 	if (strcmp(c->status, "open") != 0)
@@ -192,23 +211,98 @@ static void signup_state_text(Req *r, const Community *c, const char *today)
 	}
 }
 
-void handle_communities(Req *r)
+/* ---- the directory ----
+ *
+ * Every member sees the same cards but for their own badge, so the cards are built once per
+ * change of the community data (readcache.h) and kept; each view then reads the change count
+ * and the member's own memberships, two indexed lookups, where building reads every
+ * community's roster counts, facilitators and next meeting (~20,000 steps at 60 communities;
+ * issue 8). The cards also say things that change with the clock: the sign-up state (by
+ * date) and the next meeting (until it ends), so they are kept only until the next midnight
+ * or the end of the soonest next meeting, whichever comes first. */
+
+typedef struct {
+	int64_t community_id;
+	bool participant;
+	int64_t place; /* on the waitlist */
+} Badge;
+
+typedef struct {
+	Badge *list;
+	size_t n;
+} Badges;
+
+static void load_badges(Req *r, Badges *b)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT m.community_id, m.status = 'participant', (SELECT count(*) FROM "
+		       "memberships w WHERE w.community_id = m.community_id AND w.status = "
+		       "'waitlisted' AND w.id <= m.id) FROM memberships m WHERE m.user_id = :u AND "
+		       "m.status IN ('participant', 'waitlisted')");
+	db_bind_int(st, ":u", r->user->id);
+	size_t cap = 0;
+	b->list = NULL;
+	b->n = 0;
+	while (db_step(st) == SQLITE_ROW) {
+		if (b->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			Badge *bigger = arena_alloc(r->arena, cap * sizeof *bigger);
+			if (b->n)
+				memcpy(bigger, b->list, b->n * sizeof *bigger);
+			b->list = bigger;
+		}
+		b->list[b->n++] = (Badge){db_col_int(st, 0), db_col_int(st, 1) != 0,
+					  db_col_int(st, 2)};
+	}
+	sqlite3_reset(st);
+}
+
+static void badge_fill(Req *r, int64_t community_id, void *ctx)
+{
+	const Badges *b = ctx;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->list[i].community_id != community_id)
+			continue;
+		if (b->list[i].participant)
+			html_raw(&r->out, "<p class=\"badge\">You are a participant</p>\n");
+		else
+			html(&r->out, "<p class=\"badge\">You are number %lld on the waitlist</p>\n",
+			     (long long)b->list[i].place);
+		return;
+	}
+}
+
+/* Builds the cards into r->out, a slot for the member's badge in each; returns until when
+ * they hold (see above). */
+static int64_t directory_cards(Req *r, int64_t now, FragmentSlot **slots, size_t *nslots)
 {
 	char today[11];
 	today_iso(today);
-	page_begin(r, "Communities of Practice");
-	html_raw(&r->out, "<h1>Communities of Practice</h1>\n");
-	if (r->user->is_admin)
-		html_raw(&r->out, "<p><a class=\"button secondary\" href=\"/admin/communities/new\">"
-				  "New community</a></p>\n");
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT " COMMUNITY_COLUMNS
-					     "FROM communities c LEFT JOIN program_years y ON "
-					     "y.id = c.year_id WHERE c.status != 'archived' "
-					     "ORDER BY c.status = 'proposed', c.name");
-	int n = 0;
+	int64_t valid_until = next_local_midnight(now);
+	/* The next meeting: one that has not ended. A meeting is one day's event, so one ending
+	 * after now started less than 26 hours before it: the bound lets the index range start
+	 * there instead of at the community's first meeting ever (as in calendar.c). */
+	sqlite3_stmt *st = db_prepare(
+		r->db, "SELECT " COMMUNITY_COLUMNS ", n.starts_at, n.ends_at "
+		       "FROM communities c LEFT JOIN program_years y ON y.id = c.year_id "
+		       "LEFT JOIN meetings n ON n.id = (SELECT mm.id FROM meetings mm WHERE "
+		       "mm.community_id = c.id AND mm.starts_at >= :lowest AND "
+		       "mm.status = 'scheduled' AND mm.ends_at >= :now ORDER BY mm.starts_at, mm.id "
+		       "LIMIT 1) WHERE c.status != 'archived' ORDER BY c.status = 'proposed', c.name");
+	db_bind_int(st, ":now", now);
+	db_bind_int(st, ":lowest", now - 26 * 3600);
+	size_t n = 0, cap = 0;
+	*slots = NULL;
 	while (db_step(st) == SQLITE_ROW) {
 		Community *c = read_community(r, st);
-		if (n++ == 0)
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			FragmentSlot *bigger = arena_alloc(r->arena, cap * sizeof *bigger);
+			if (n)
+				memcpy(bigger, *slots, n * sizeof *bigger);
+			*slots = bigger;
+		}
+		if (n == 0)
 			html_raw(&r->out, "<ul class=\"community-list\">\n");
 		html(&r->out, "<li class=\"community-card\">\n<h2><a href=\"/communities/%s\">%s</a></h2>\n",
 		     c->slug, c->name);
@@ -223,23 +317,58 @@ void handle_communities(Req *r)
 		html_raw(&r->out, ". ");
 		signup_state_text(r, c, today);
 		html_raw(&r->out, ".</p>\n");
-		const char *next = meeting_next_date(r, c->id);
-		if (next)
-			html(&r->out, "<p class=\"meta next-meeting\">Next meeting: %s</p>\n", next);
-		int64_t place = 0;
-		const char *mine = signup_status(r->db, c->id, r->user->id, &place);
-		if (mine && !strcmp(mine, "participant"))
-			html_raw(&r->out, "<p class=\"badge\">You are a participant</p>\n");
-		else if (mine)
-			html(&r->out, "<p class=\"badge\">You are number %lld on the waitlist</p>\n",
-			     (long long)place);
+		if (sqlite3_column_type(st, 17) != SQLITE_NULL) {
+			time_t t = (time_t)db_col_int(st, 17);
+			int64_t ends = db_col_int(st, 18);
+			struct tm tm;
+			char day[64];
+			localtime_r(&t, &tm);
+			strftime(day, sizeof day, "%A, %B %-d, %Y", &tm);
+			html(&r->out, "<p class=\"meta next-meeting\">Next meeting: %s</p>\n", day);
+			if (ends + 1 < valid_until)
+				valid_until = ends + 1;
+		}
+		(*slots)[n++] = (FragmentSlot){r->out.len, c->id};
 		html_raw(&r->out, "</li>\n");
 	}
+	sqlite3_reset(st);
 	if (n)
 		html_raw(&r->out, "</ul>\n");
 	else
 		html_raw(&r->out, "<p>No communities yet. Association staff create them, or accept "
 				  "facilitators' proposals.</p>\n");
+	*nslots = n;
+	return valid_until;
+}
+
+void handle_communities(Req *r)
+{
+	int64_t now = (int64_t)time(NULL);
+	/* The count first: a change made while the cards are built leaves them stale. */
+	int64_t version = community_changes(r->db, NULL);
+	Badges badges;
+	load_badges(r, &badges);
+	page_begin(r, "Communities of Practice");
+	html_raw(&r->out, "<h1>Communities of Practice</h1>\n");
+	if (r->user->is_admin)
+		html_raw(&r->out, "<p><a class=\"button secondary\" href=\"/admin/communities/new\">"
+				  "New community</a></p>\n");
+	if (fragment_emit(r, "directory", version, now, badge_fill, &badges)) {
+		page_end(r);
+		return;
+	}
+	Buf page = r->out;
+	r->out = (Buf){0};
+	FragmentSlot *slots;
+	size_t nslots;
+	int64_t valid_until = directory_cards(r, now, &slots, &nslots);
+	Buf cards = r->out;
+	r->out = page;
+	fragment_store("directory", version, valid_until, cards.data ? cards.data : "", cards.len,
+		       slots, nslots);
+	fragment_write(r, cards.data ? cards.data : "", cards.len, slots, nslots, badge_fill,
+		       &badges);
+	buf_free(&cards);
 	page_end(r);
 }
 

@@ -38,6 +38,9 @@ bool community_readable_by(Db *db, int64_t user_id, bool is_admin, int64_t commu
 /* Loads the community named by the route's :slug (parameter 0). On failure it has already
  * answered 404 and returns NULL. The result lives in the request arena. */
 Community *community_from_path(Req *r);
+/* The same without counting the roster (participants and waitlisted are 0): for pages that
+ * do not show the counts, such as the board (issue 8: counting is most of the lookup). */
+Community *community_from_path_uncounted(Req *r);
 
 /* Where sign-up stands today for a community. */
 typedef enum {

@@ -250,7 +250,7 @@ void handle_board(Req *r)
  * private community's board (the community itself is listed in the directory). */
 static Community *readable_community(Req *r)
 {
-	Community *c = community_from_path(r);
+	Community *c = community_from_path_uncounted(r);
 	if (c && !community_readable(r, c->id)) {
 		resp_error(r, 403, "This community's discussions are private to its participants "
 				   "and facilitators.");
