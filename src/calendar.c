@@ -16,6 +16,7 @@
 #include "ics.h"
 #include "materials.h"
 #include "page.h"
+#include "readcache.h"
 
 #define LIST_LIMIT 300
 #define FEED_LIMIT 2000
@@ -37,22 +38,43 @@ static const char *col(Req *r, sqlite3_stmt *st, int i)
 	return arena_strdup(r->arena, db_col_text(st, i));
 }
 
+#define MEETING_COLUMNS                                                                     \
+	"m.id, coalesce(m.community_id, 0), coalesce(c.slug, ''), coalesce(c.name, ''), "   \
+	"coalesce(m.number, 0), m.title, m.starts_at, m.ends_at, m.format, m.venue, "         \
+	"m.address, m.video_url, m.purpose, m.status, m.uid, m.sequence "
+
 /* Loads the meetings of q in start order into *out (arena); returns how many. */
 static size_t load_meetings(Req *r, const Query *q, Meeting ***out)
 {
-	sqlite3_stmt *st = db_prepare(
-		r->db,
-		"SELECT m.id, coalesce(m.community_id, 0), coalesce(c.slug, ''), "
-		"coalesce(c.name, ''), coalesce(m.number, 0), m.title, m.starts_at, m.ends_at, "
-		"m.format, m.venue, m.address, m.video_url, m.purpose, m.status, m.uid, m.sequence "
-		"FROM meetings m LEFT JOIN communities c ON c.id = m.community_id "
-		"WHERE m.starts_at >= :lowest AND m.starts_at < :to "
-		"AND (:by_start OR m.ends_at >= :from) AND (:slug IS NULL OR c.slug = :slug) "
-		"AND (:u = 0 OR m.community_id IS NULL "
-		"     OR m.community_id IN (SELECT community_id FROM facilitators WHERE user_id = :u) "
-		"     OR m.community_id IN (SELECT community_id FROM memberships WHERE user_id = :u "
-		"                           AND status = 'participant')) "
-		"ORDER BY m.starts_at, m.id LIMIT :n");
+	sqlite3_stmt *st;
+	if (q->mine_user)
+		/* A member's meetings (their feed, "only my meetings"): read through their
+		 * communities' meetings_community ranges and the association-wide ones, rather
+		 * than every meeting in the time range with a membership test for each (45,000
+		 * steps for a feed of 262 meetings; issue 8). With the range bounds bound as
+		 * parameters the planner preferred the starts_at index, hence INDEXED BY. */
+		st = db_prepare(
+			r->db,
+			"SELECT " MEETING_COLUMNS "FROM meetings m INDEXED BY meetings_community "
+			"JOIN communities c ON c.id = m.community_id WHERE m.community_id IN (SELECT community_id FROM "
+			"facilitators WHERE user_id = :u UNION SELECT community_id FROM memberships "
+			"WHERE user_id = :u AND status = 'participant') AND m.starts_at >= :lowest AND "
+			"m.starts_at < :to AND (:by_start OR m.ends_at >= :from) AND "
+			"(:slug IS NULL OR c.slug = :slug) "
+			"UNION ALL "
+			"SELECT m.id, 0, '', '', coalesce(m.number, 0), m.title, m.starts_at, m.ends_at, "
+			"m.format, m.venue, m.address, m.video_url, m.purpose, m.status, m.uid, "
+			"m.sequence FROM meetings m WHERE m.community_id IS NULL AND "
+			"m.starts_at >= :lowest AND m.starts_at < :to AND "
+			"(:by_start OR m.ends_at >= :from) AND :slug IS NULL "
+			"ORDER BY 7, 1 LIMIT :n");
+	else
+		st = db_prepare(
+			r->db,
+			"SELECT " MEETING_COLUMNS "FROM meetings m LEFT JOIN communities c ON "
+			"c.id = m.community_id WHERE m.starts_at >= :lowest AND m.starts_at < :to "
+			"AND (:by_start OR m.ends_at >= :from) AND (:slug IS NULL OR c.slug = :slug) "
+			"ORDER BY m.starts_at, m.id LIMIT :n");
 	/* A range on starts_at the planner can see: a meeting is one day's event (one date, a
 	 * start and an end time), so one that ends at or after from started less than 26 hours
 	 * before it. Hidden inside a CASE, the bound made every list read all meetings since the
@@ -62,7 +84,8 @@ static size_t load_meetings(Req *r, const Query *q, Meeting ***out)
 	db_bind_int(st, ":from", q->from);
 	db_bind_int(st, ":to", q->to);
 	db_bind_text(st, ":slug", q->slug);
-	db_bind_int(st, ":u", q->mine_user);
+	if (q->mine_user)
+		db_bind_int(st, ":u", q->mine_user);
 	db_bind_int(st, ":n", q->limit);
 	size_t n = 0, cap = 0;
 	Meeting **list = NULL;
@@ -196,15 +219,19 @@ static void meeting_link(Req *r, const Meeting *m)
 	html(&r->out, "%s</a>", m->title);
 }
 
-static void list_view(Req *r, const View *v)
+/* Returns until when what it wrote holds: a meeting leaves the list once it has ended. */
+static int64_t list_view(Req *r, const View *v, int64_t now)
 {
-	Query q = {.from = time(NULL), .to = INT64_MAX, .slug = v->slug,
+	Query q = {.from = now, .to = INT64_MAX, .slug = v->slug,
 		   .mine_user = v->mine ? r->user->id : 0, .limit = LIST_LIMIT};
 	Meeting **list;
 	size_t n = load_meetings(r, &q, &list);
+	int64_t valid_until = next_local_midnight(now);
 	char day[64], shown[64] = "";
 	for (size_t i = 0; i < n; i++) {
 		const Meeting *m = list[i];
+		if (m->ends_at + 1 < valid_until)
+			valid_until = m->ends_at + 1;
 		struct tm tm;
 		local_tm(m->starts_at, &tm);
 		strftime(day, sizeof day, "%A, %B %-d, %Y", &tm);
@@ -231,9 +258,11 @@ static void list_view(Req *r, const View *v)
 		html_raw(&r->out, "<p>No upcoming meetings match.</p>\n");
 	if (n == LIST_LIMIT)
 		html(&r->out, "<p class=\"meta\">Showing the next %d meetings.</p>\n", LIST_LIMIT);
+	return valid_until;
 }
 
-static void month_view(Req *r, const View *v)
+/* Returns until when what it wrote holds: today's cell is marked. */
+static int64_t month_view(Req *r, const View *v, int64_t now_time)
 {
 	int py = v->month == 1 ? v->year - 1 : v->year, pm = v->month == 1 ? 12 : v->month - 1;
 	int ny = v->month == 12 ? v->year + 1 : v->year, nm = v->month == 12 ? 1 : v->month + 1;
@@ -248,10 +277,11 @@ static void month_view(Req *r, const View *v)
 	Meeting **list;
 	size_t n = load_meetings(r, &q, &list);
 
+	int64_t now_at = now_time;
 	struct tm first, last, now;
 	local_tm(q.from, &first);
 	local_tm(month_day_start(ny, nm, 0) + 12 * 3600, &last); /* the month's last day */
-	local_tm(time(NULL), &now);
+	local_tm(now_at, &now);
 	int days = last.tm_mday, lead = first.tm_wday;
 	bool this_month = now.tm_year + 1900 == v->year && now.tm_mon + 1 == v->month;
 	const char *name = month_name(r, v->year, v->month);
@@ -302,6 +332,25 @@ static void month_view(Req *r, const View *v)
 	html_raw(&r->out, "</tbody>\n</table>\n");
 	if (!n)
 		html(&r->out, "<p>No meetings match in %s.</p>\n", name);
+	return next_local_midnight(now_at);
+}
+
+/* The filters and the list or month: the same for every member but in "only my meetings",
+ * so kept (readcache.h) under the view's parameters, and the member's id for their own. The
+ * default list cost ~0.8 ms to build (300 meetings, each date formatted; issue 8). */
+static void calendar_body(Req *r, const View *v)
+{
+	int64_t now = (int64_t)time(NULL);
+	int64_t version = community_changes(r->db, NULL);
+	const char *key = arena_printf(r->arena, "calendar|%d|%04d-%02d|%lld|%s", v->month_view,
+				       v->month_view ? v->year : 0, v->month_view ? v->month : 0,
+				       v->mine ? (long long)r->user->id : 0LL, v->slug ? v->slug : "");
+	if (fragment_emit(r, key, version, now, NULL, NULL))
+		return;
+	size_t start = r->out.len;
+	filters_form(r, v);
+	int64_t valid_until = v->month_view ? month_view(r, v, now) : list_view(r, v, now);
+	fragment_store(key, version, valid_until, r->out.data + start, r->out.len - start, NULL, 0);
 }
 
 void handle_calendar(Req *r)
@@ -321,11 +370,7 @@ void handle_calendar(Req *r)
 		html(&r->out, "<li><a href=\"%s\" aria-current=\"page\">List</a></li><li><a "
 			      "href=\"%s\">Month</a></li>", list_url, month_url);
 	html_raw(&r->out, "</ul></nav>\n");
-	filters_form(r, &v);
-	if (v.month_view)
-		month_view(r, &v);
-	else
-		list_view(r, &v);
+	calendar_body(r, &v);
 	html_raw(&r->out, "<p><a href=\"/calendar/feed\">Subscribe to your meetings in your "
 			  "calendar app</a></p>\n");
 	page_end(r);
@@ -447,6 +492,31 @@ void handle_calendar_feed_reset(Req *r)
 	resp_redirect(r, "/calendar/feed?notice=feed-reset");
 }
 
+/* True when the client's copy is current: its If-None-Match names etag (or "*"), or, when
+ * it sent none, its If-Modified-Since is not before modified (-1: unknown). */
+static bool feed_not_modified(Req *r, const char *etag, int64_t modified)
+{
+	const char *match = req_header(r, "If-None-Match");
+	if (match) {
+		if (!strcmp(match, "*"))
+			return true;
+		/* A list of tags; weak comparison, so W/"x" and "x" are the same. */
+		const char *bare = etag + 2; /* after W/ */
+		for (const char *p = strstr(match, bare); p; p = strstr(p + 1, bare)) {
+			char after = p[strlen(bare)];
+			if (after == '\0' || after == ',' || after == ' ' || after == '\t')
+				return true;
+		}
+		return false;
+	}
+	const char *since = req_header(r, "If-Modified-Since");
+	struct tm tm = {0};
+	if (!since || modified < 0)
+		return false;
+	const char *end = strptime(since, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	return end && !*end && modified <= (int64_t)timegm(&tm);
+}
+
 void handle_calendar_feed(Req *r)
 {
 	resp_header(r, "Referrer-Policy", "no-referrer");
@@ -472,7 +542,35 @@ void handle_calendar_feed(Req *r)
 				   "calendar address, subscribe again with the new one.");
 		return;
 	}
-	Query q = {.from = time(NULL) - FEED_PAST_SECONDS, .to = INT64_MAX, .mine_user = user,
+	/* The window starts at the beginning of a UTC day, so a feed changes only when the data
+	 * behind it does (the change count, readcache.h) or a day passes: calendar apps poll
+	 * feeds, and most polls can end in 304 Not Modified without building anything. The tag
+	 * is weak: DTSTAMP says when the text was made, and gzip may encode it. */
+	int64_t now = (int64_t)time(NULL), changed_at;
+	int64_t day = now - now % 86400;
+	int64_t version = community_changes(r->db, &changed_at);
+	resp_header(r, "Cache-Control", "private, no-cache");
+	if (version >= 0) {
+		const char *etag = arena_printf(r->arena, "W/\"f1-%lld-%lld-%lld\"", (long long)user,
+						(long long)version, (long long)(day / 86400));
+		resp_header(r, "ETag", etag);
+		/* Only a second that is over: a change later in the same second has its time. */
+		int64_t modified = changed_at > day ? changed_at : day;
+		if (modified < now) {
+			char date[64];
+			time_t t = (time_t)modified;
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+			resp_header(r, "Last-Modified", arena_strdup(r->arena, date));
+		}
+		if (feed_not_modified(r, etag, modified < now ? modified : -1)) {
+			r->status = 304;
+			r->content_type = "text/calendar; charset=utf-8";
+			return;
+		}
+	}
+	Query q = {.from = day - FEED_PAST_SECONDS, .to = INT64_MAX, .mine_user = user,
 		   .limit = FEED_LIMIT};
 	Meeting **list;
 	size_t count = load_meetings(r, &q, &list);
