@@ -808,6 +808,19 @@ static void filters(Db *db, const SearchQuery *q, Buf *out)
 	}
 }
 
+/* Adds h to the results unless the member may not see it. */
+static void keep_hit(Db *db, const SearchQuery *q, const SearchHit *h, bool restricted,
+		     SearchResults *out)
+{
+	/* The MATCH expression already left these out; this is the second lock. */
+	if (restricted && !q->admin && !member_sees(db, q->user_id, h->community_id)) {
+		fprintf(stderr, "practica: search: restricted %s %lld reached the results; left "
+				"out\n", h->kind, (long long)h->ref_id);
+		return;
+	}
+	out->hits[out->count++] = *h;
+}
+
 /* What is shown of the entry in st's columns from `col` on (see HIT_COLUMNS). */
 #define HIT_COLUMNS                                                                           \
 	"e.kind, e.ref_id, coalesce(e.community_id, 0), e.restricted, e.heading, e.url, "       \
@@ -901,20 +914,48 @@ static bool show_hits(Db *db, Arena *a, const SearchQuery *q, const Candidate *c
 		}
 		sqlite3_reset(st);
 	}
-	for (int k = 0; k < count; k++) {
-		if (!found[k])
-			continue;
-		SearchHit *h = &hits[k];
-		/* The MATCH expression already left these out; this is the second lock. */
-		if (restricted[k] && !q->admin && !member_sees(db, q->user_id, h->community_id)) {
-			fprintf(stderr, "practica: search: restricted %s %lld reached the results; "
-					"left out\n", h->kind, (long long)h->ref_id);
-			continue;
-		}
-		out->hits[out->count++] = *h;
-	}
+	for (int k = 0; k < count; k++)
+		if (found[k])
+			keep_hit(db, q, &hits[k], restricted[k], out);
 	return ok;
 }
+
+/* A query that may match few entries (a phrase, several words, exclusions) is first asked
+ * for one page of its newest matches with their highlights and snippets: when that is all
+ * there is, the search is one pass over the matches instead of two (one to rank, one to
+ * show), each as long as the other for a rare phrase of common words. When there are more,
+ * the page's snippets were made for nothing (about 0.3 ms). Returns the matches read, at most
+ * limit + 1 (more than a page), or -1 on a database error. */
+static int first_page(Db *db, Arena *a, const char *match, const int scored[2],
+		      int64_t generation, int limit, Candidate *c, SearchHit *hits,
+		      bool *restricted)
+{
+	sqlite3_stmt *st = db_prepare(
+		db, "SELECT search_index.rowid, practica_rank(search_index, :scored, :generation, "
+		    ":positives), " HIT_COLUMNS " FROM search_index CROSS JOIN search_entries e ON "
+		    "e.id = search_index.rowid LEFT JOIN communities c ON c.id = e.community_id "
+		    "WHERE search_index MATCH :match ORDER BY search_index.rowid DESC LIMIT :limit");
+	db_bind_int(st, ":scored", scored[0]);
+	db_bind_int(st, ":positives", scored[1]);
+	db_bind_int(st, ":generation", generation);
+	db_bind_text(st, ":match", match);
+	db_bind_int(st, ":limit", limit + 1);
+	int n = 0, rc;
+	while ((rc = db_step(st)) == SQLITE_ROW && n < limit) {
+		c[n] = (Candidate){db_col_int(st, 0), sqlite3_column_double(st, 1)};
+		read_hit(a, st, 2, &hits[n], &restricted[n]);
+		n++;
+	}
+	if (rc == SQLITE_ROW)
+		n++; /* more than a page */
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? n : -1;
+}
+
+typedef struct {
+	Candidate c; /* first: by_score() compares it */
+	int k;
+} Ranked;
 
 bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 {
@@ -932,9 +973,33 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 	int64_t generation = ++rank_generation;
 	Candidate *c = arena_alloc(
 		a, (SEARCH_MAX_CANDIDATES + SEARCH_TITLE_CANDIDATES) * sizeof *c);
+	int from = q->offset < 0 ? 0 : q->offset, limit = q->limit > 0 ? q->limit : 20;
+	out->hits = arena_alloc(a, (size_t)limit * sizeof *out->hits);
+	bool ok = true;
+	if (from == 0 && strchr(q->query, ' ')) { /* more than one word */
+		SearchHit *hits = arena_alloc(a, (size_t)limit * sizeof *hits);
+		bool *restricted = arena_alloc(a, (size_t)limit * sizeof *restricted);
+		int got = first_page(db, a, match.data, scored, generation, limit, c, hits,
+				     restricted);
+		ok = got >= 0;
+		if (ok && got <= limit) { /* that was every match */
+			rank_cache_clear();
+			Ranked *order = arena_alloc(a, (size_t)(got ? got : 1) * sizeof *order);
+			for (int k = 0; k < got; k++)
+				order[k] = (Ranked){c[k], k};
+			qsort(order, (size_t)got, sizeof *order, by_score);
+			out->total = got;
+			for (int k = 0; k < got; k++)
+				keep_hit(db, q, &hits[order[k].k], restricted[order[k].k], out);
+			buf_free(&filter);
+			buf_free(&match);
+			buf_free(&title_match);
+			return true;
+		}
+	}
 	int n = 0;
 	int matched = collect(db, match.data, scored, generation, INT64_MAX, c, &n);
-	bool ok = matched >= 0;
+	ok = matched >= 0 && ok;
 	int64_t main_oldest = n ? c[n - 1].id : 0; /* the newest matches are all >= this */
 	out->truncated = matched > SEARCH_MAX_CANDIDATES;
 	/* A common word: its newest matches may leave out older entries with the word in their
@@ -947,8 +1012,6 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 	qsort(c, (size_t)n, sizeof *c, by_score);
 	out->total = n;
 
-	int from = q->offset < 0 ? 0 : q->offset, limit = q->limit > 0 ? q->limit : 20;
-	out->hits = arena_alloc(a, (size_t)limit * sizeof *out->hits);
 	int end = from < n ? (n - from < limit ? n : from + limit) : from;
 	ok = show_hits(db, a, q, c, from, end, main_oldest, out) && ok;
 	buf_free(&filter);

@@ -270,6 +270,17 @@ TEST(title_match_ranks_above_body_match)
 	      "order wrong (title %p, body %p): %.2000s", (void *)title, (void *)body, r.body);
 	CHECK(body_has(&r, "2 results for"), "count missing");
 	reply_free(&r);
+	/* Several words: the first page comes from one pass (search.c first_page), ranked too. */
+	start_thread(&mo, "/board", "Numbat budget review", "Figures for the year.");
+	start_thread(&mo, "/board", "Year figures", "The numbat team shared a budget.");
+	r = search(&mo, "numbat budget", "");
+	title = strstr(r.body, "<mark>Numbat</mark> <mark>budget</mark> review");
+	body = strstr(r.body, ">Year figures<");
+	CHECK(results(&r) == 2 && title && body && title < body,
+	      "two words, order wrong (title %p, body %p): %.2000s", (void *)title, (void *)body,
+	      r.body);
+	CHECK(body_has(&r, "2 results for"), "two words, count missing");
+	reply_free(&r);
 }
 
 TEST(snippets_highlighted_and_escaped)
@@ -460,6 +471,15 @@ TEST(pages_of_results)
 	CHECK(results(&r) == 5 && body_has(&r, "Page 2 of 2") && body_has(&r, "start=\"21\"") &&
 		      body_has(&r, "rel=\"prev\"") && !body_has(&r, "rel=\"next\""),
 	      "page 2: %d", results(&r));
+	reply_free(&r);
+	/* Two words and more than a page: the first page's single pass gives way to ranking. */
+	r = search(&mo, "wombat census", "");
+	CHECK(results(&r) == 20 && body_has(&r, "25 results for") && body_has(&r, "Page 1 of 2"),
+	      "two words, page 1: %d", results(&r));
+	reply_free(&r);
+	r = search(&mo, "wombat census", "&page=2");
+	CHECK(results(&r) == 5 && body_has(&r, "Page 2 of 2"), "two words, page 2: %d",
+	      results(&r));
 	reply_free(&r);
 	r = search(&mo, "wombat", "&page=99");
 	CHECK(results(&r) == 5 && body_has(&r, "Page 2 of 2"), "past the end: %d", results(&r));
