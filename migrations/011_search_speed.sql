@@ -1,4 +1,4 @@
--- 011: search speed (issue 8; docs/DECISIONS.md 80-83, docs/PERFORMANCE.md). The index is
+-- 011: search speed (issue 8; docs/DECISIONS.md 91-95, docs/PERFORMANCE.md). The index is
 -- built anew: the next start (or `practica upgrade`, `practica reindex`) rebuilds it from the
 -- source tables (src/search.c search_reindex), so nothing here copies old entries.
 DROP TABLE search_index;
