@@ -85,6 +85,7 @@ struct Req {
 	const uint8_t *session_hash; /* 32 bytes when signed in */
 	const char *client_address;
 	const char *csrf; /* cached by csrf_token() */
+	const void *brand; /* brand.c's settings, read once per request (issue 8) */
 	bool https;    /* served over TLS (by us or a trusted proxy) */
 	int body_status;        /* non-zero when the body was refused: 400, 413 or 415 */
 	const char *body_error; /* the human message for body_status */

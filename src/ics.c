@@ -107,106 +107,120 @@ static void put_folded(Buf *out, const char *line, size_t n)
 	buf_puts(out, "\r\n");
 }
 
-/* Ends the content line gathered in line: folded onto out, and line emptied. */
-static void end_line(Buf *out, Buf *line)
+/* The calendar being written: content lines go straight onto out, and each is folded when
+ * it ends, only if it is longer than 75 octets (then through spill); most lines are not. */
+typedef struct {
+	Buf *out;
+	size_t start; /* where the current content line began in out */
+	Buf spill;
+} Lines;
+
+static void end_line(Lines *L)
 {
-	put_folded(out, line->data ? line->data : "", line->len);
-	line->len = 0;
-	if (line->data)
-		line->data[0] = '\0';
+	Buf *out = L->out;
+	size_t n = out->len - L->start;
+	if (n > 75) {
+		L->spill.len = 0;
+		buf_append(&L->spill, out->data + L->start, n);
+		out->len = L->start;
+		put_folded(out, L->spill.data, n);
+	} else {
+		buf_puts(out, "\r\n");
+	}
+	L->start = out->len;
 }
 
-static void put_line(Buf *out, Buf *line, const char *text)
+static void put_line(Lines *L, const char *text)
 {
-	buf_puts(line, text);
-	end_line(out, line);
+	buf_puts(L->out, text);
+	end_line(L);
 }
 
-static void put_event(Buf *out, Buf *line, const Meeting *m, int64_t now)
+static void put_event(Lines *L, const Meeting *m, int64_t now)
 {
-	put_line(out, line, "BEGIN:VEVENT");
-	buf_puts(line, "UID:");
-	put_text(line, m->uid);
-	end_line(out, line);
-	buf_puts(line, "DTSTAMP:");
-	put_utc(line, now);
-	end_line(out, line);
-	buf_puts(line, "DTSTART:");
-	put_utc(line, m->starts_at);
-	end_line(out, line);
-	buf_puts(line, "DTEND:");
-	put_utc(line, m->ends_at);
-	end_line(out, line);
-	buf_puts(line, "SEQUENCE:");
-	put_number(line, (int)m->sequence, 1);
-	end_line(out, line);
-	put_line(out, line, m->cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
+	put_line(L, "BEGIN:VEVENT");
+	buf_puts(L->out, "UID:");
+	put_text(L->out, m->uid);
+	end_line(L);
+	buf_puts(L->out, "DTSTAMP:");
+	put_utc(L->out, now);
+	end_line(L);
+	buf_puts(L->out, "DTSTART:");
+	put_utc(L->out, m->starts_at);
+	end_line(L);
+	buf_puts(L->out, "DTEND:");
+	put_utc(L->out, m->ends_at);
+	end_line(L);
+	buf_puts(L->out, "SEQUENCE:");
+	put_number(L->out, (int)m->sequence, 1);
+	end_line(L);
+	put_line(L, m->cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
 
-	buf_puts(line, "SUMMARY:");
+	buf_puts(L->out, "SUMMARY:");
 	if (m->number) {
-		buf_puts(line, "Meeting #");
-		put_number(line, (long long)m->number, 1);
-		buf_puts(line, ": ");
+		buf_puts(L->out, "Meeting #");
+		put_number(L->out, (long long)m->number, 1);
+		buf_puts(L->out, ": ");
 	}
-	put_text(line, m->title);
+	put_text(L->out, m->title);
 	if (*m->community_name) {
-		buf_puts(line, " (");
-		put_text(line, m->community_name);
-		buf_puts(line, ")");
+		buf_puts(L->out, " (");
+		put_text(L->out, m->community_name);
+		buf_puts(L->out, ")");
 	}
-	end_line(out, line);
+	end_line(L);
 
-	buf_puts(line, "LOCATION:");
+	buf_puts(L->out, "LOCATION:");
 	bool in_person = strcmp(m->format, "virtual") != 0 && (*m->venue || *m->address);
 	if (in_person) {
-		put_text(line, m->venue);
+		put_text(L->out, m->venue);
 		if (*m->venue && *m->address)
-			buf_puts(line, "\\, ");
-		put_text(line, m->address);
+			buf_puts(L->out, "\\, ");
+		put_text(L->out, m->address);
 	} else {
-		buf_puts(line, "Online");
+		buf_puts(L->out, "Online");
 	}
-	end_line(out, line);
+	end_line(L);
 
 	bool video = strcmp(m->format, "in_person") != 0 && uri_ok(m->video_url);
 	if (video) {
-		buf_puts(line, "URL:");
-		buf_puts(line, m->video_url);
-		end_line(out, line);
+		buf_puts(L->out, "URL:");
+		buf_puts(L->out, m->video_url);
+		end_line(L);
 	}
-	buf_puts(line, "DESCRIPTION:");
-	put_text(line, *m->community_name ? m->community_name : "Association-wide meeting");
+	buf_puts(L->out, "DESCRIPTION:");
+	put_text(L->out, *m->community_name ? m->community_name : "Association-wide meeting");
 	if (video) {
-		buf_puts(line, "\\nVideo call: ");
-		put_text(line, m->video_url);
+		buf_puts(L->out, "\\nVideo call: ");
+		put_text(L->out, m->video_url);
 	}
 	if (m->cancelled)
-		buf_puts(line, "\\nThis meeting is cancelled.");
+		buf_puts(L->out, "\\nThis meeting is cancelled.");
 	if (m->purpose && *m->purpose) {
-		buf_puts(line, "\\n\\n");
-		put_text(line, m->purpose);
+		buf_puts(L->out, "\\n\\n");
+		put_text(L->out, m->purpose);
 	}
-	end_line(out, line);
-	put_line(out, line, "END:VEVENT");
+	end_line(L);
+	put_line(L, "END:VEVENT");
 }
 
 void ics_write(Buf *out, const Meeting *const *meetings, size_t n, const char *calname)
 {
-	Buf line = {0};
 	buf_reserve(out, 512 * n + 256); /* about what a meeting takes: few reallocations */
-	put_line(out, &line, "BEGIN:VCALENDAR");
-	put_line(out, &line, "VERSION:2.0");
-	put_line(out, &line, "PRODID:-//Practica//Meetings//EN");
-	put_line(out, &line, "CALSCALE:GREGORIAN");
-	put_line(out, &line, "METHOD:PUBLISH");
+	Lines L = {out, out->len, {0}};
+	put_line(&L, "BEGIN:VCALENDAR");
+	put_line(&L, "VERSION:2.0");
+	put_line(&L, "PRODID:-//Practica//Meetings//EN");
+	put_line(&L, "CALSCALE:GREGORIAN");
+	put_line(&L, "METHOD:PUBLISH");
 	if (calname) {
-		buf_puts(&line, "X-WR-CALNAME:");
-		put_escaped(&line, calname, false);
-		end_line(out, &line);
+		buf_puts(L.out, "X-WR-CALNAME:");
+		put_escaped(L.out, calname, false);
+		end_line(&L);
 	}
 	int64_t now = time(NULL);
 	for (size_t i = 0; i < n; i++)
-		put_event(out, &line, meetings[i], now);
-	put_line(out, &line, "END:VCALENDAR");
-	buf_free(&line);
+		put_event(&L, meetings[i], now);
+	put_line(&L, "END:VCALENDAR");
+	buf_free(&L.spill);
 }
