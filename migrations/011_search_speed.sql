@@ -1,6 +1,9 @@
 -- 011: search speed (issue 8; docs/DECISIONS.md 91-95, docs/PERFORMANCE.md). The index is
 -- built anew: the next start (or `practica upgrade`, `practica reindex`) rebuilds it from the
 -- source tables (src/search.c search_reindex), so nothing here copies old entries.
+-- It may run again on a database that has it (`practica upgrade` of one stepped back):
+-- everything it makes is dropped first.
+DROP TABLE IF EXISTS search_titles;
 DROP TABLE search_index;
 DROP TABLE search_entries;
 
