@@ -2,10 +2,14 @@
 -- instead of running cmark over every post on every view (docs/PERFORMANCE.md). posts.c
 -- renders it on every write (cmark's safe mode, mentions linked to the member meant when it
 -- was written). NULL means not rendered yet (rows written without posts.c, such as
--- `practica bench-data`'s): the thread page then renders it as it goes. Existing posts are
+-- `practica bench-data`'s): the thread page then renders it as it goes, and the next
+-- `practica upgrade` (or start) renders and stores it. Existing posts are
 -- rendered by the C step that follows this file (db.c runs posts_html_backfill() in the same
 -- transaction): Markdown needs cmark, which SQL cannot call.
 ALTER TABLE posts ADD COLUMN html TEXT;
+-- The posts still to render: empty once the step below has run, so finding whether any are
+-- left (db.c, at every `practica upgrade` and start) is one probe.
+CREATE INDEX posts_unrendered ON posts(id) WHERE html IS NULL;
 
 -- Deleted replies keep their place on the thread's pages (a trace), so the page a reply is on
 -- counts them: reply_count + deleted_replies replies are shown. NULL: not counted yet (posts.c

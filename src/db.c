@@ -158,6 +158,23 @@ static bool migrate(Db *db, const char *path)
 	return true;
 }
 
+/* Posts written without posts.c (`practica bench-data` inserts rows directly) have no stored
+ * HTML; they are rendered here, once, when the database is opened to be served or upgraded.
+ * Normally there are none, and finding that out is one probe of posts_unrendered. */
+static bool render_missing(Db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT min(id) FROM posts WHERE html IS NULL");
+	bool some = db_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	sqlite3_reset(st);
+	bool ok = !some || (exec_plain(db->handle, "BEGIN IMMEDIATE") && posts_html_backfill(db));
+	for (size_t k = 0; k < db->used_len; k++)
+		sqlite3_reset(db->used[k]);
+	db->used_len = 0;
+	if (some)
+		ok = ok ? exec_plain(db->handle, "COMMIT") : (exec_plain(db->handle, "ROLLBACK"), false);
+	return ok;
+}
+
 static Db *open_connection(const char *path, bool create, bool run_migrations)
 {
 	sqlite3 *h = NULL;
@@ -188,7 +205,8 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 			  !strcmp((const char *)sqlite3_column_text(mode, 0), "wal");
 		sqlite3_finalize(mode);
 	}
-	if (run_migrations ? !migrate(db, path) : user_version(h) != db_schema_version()) {
+	if (run_migrations ? !migrate(db, path) || !render_missing(db)
+			   : user_version(h) != db_schema_version()) {
 		if (!run_migrations)
 			fprintf(stderr, "practica: %s is not at schema version %d\n", path,
 				db_schema_version());
