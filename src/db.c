@@ -101,14 +101,23 @@ static int user_version(sqlite3 *h)
 	return v;
 }
 
-/* Migrations whose data change needs C (rendering Markdown), run after the file's SQL in the
- * same transaction. */
+/* Migrations with steps in C (rendering Markdown; adding a column only where missing), run
+ * before and after the file's SQL, in the same transaction. */
 static const struct {
 	int number;
-	bool (*run)(Db *db);
+	bool (*before)(Db *db), (*after)(Db *db);
 } migration_steps[] = {
-	{12, posts_html_backfill},
+	{12, posts_html_columns, posts_html_backfill},
 };
+
+static bool migration_step(Db *db, int number, bool after)
+{
+	for (size_t k = 0; k < sizeof migration_steps / sizeof *migration_steps; k++)
+		if (migration_steps[k].number == number &&
+		    !(after ? migration_steps[k].after : migration_steps[k].before)(db))
+			return false;
+	return true;
+}
 
 /* Applies each migration newer than the database, each in its own transaction together with
  * the user_version bump, so a crash leaves the database at a whole level. */
@@ -135,10 +144,9 @@ static bool migrate(Db *db, const char *path)
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", i + 1);
 		if (!exec_plain(h, "BEGIN IMMEDIATE;"))
 			return false;
-		bool ok = exec_plain(h, (const char *)migrations[i].data);
-		for (size_t k = 0; ok && k < sizeof migration_steps / sizeof *migration_steps; k++)
-			if (migration_steps[k].number == number)
-				ok = migration_steps[k].run(db);
+		bool ok = migration_step(db, number, false) &&
+			  exec_plain(h, (const char *)migrations[i].data) &&
+			  migration_step(db, number, true);
 		if (ok) {
 			for (size_t k = 0; k < db->used_len; k++)
 				sqlite3_reset(db->used[k]);

@@ -402,6 +402,39 @@ bool thread_share(Db *db, int64_t thread_id, int64_t community_id, int64_t by, i
 
 /* ---- migration 012 ---- */
 
+static bool has_column(Db *db, const char *table, const char *column)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM pragma_table_info(:t) WHERE "
+					  "name = :c");
+	db_bind_text(st, ":t", table);
+	db_bind_text(st, ":c", column);
+	bool found = db_step(st) == SQLITE_ROW && db_col_int(st, 0) > 0;
+	sqlite3_reset(st);
+	return found;
+}
+
+bool posts_html_columns(Db *db)
+{
+	static const struct {
+		const char *table, *column, *add;
+	} columns[] = {
+		{"posts", "html", "ALTER TABLE posts ADD COLUMN html TEXT"},
+		{"threads", "deleted_replies", "ALTER TABLE threads ADD COLUMN deleted_replies "
+					       "INTEGER CHECK (deleted_replies >= 0)"},
+	};
+	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+		if (has_column(db, columns[i].table, columns[i].column))
+			continue;
+		char *err = NULL;
+		if (sqlite3_exec(db_handle(db), columns[i].add, NULL, NULL, &err) != SQLITE_OK) {
+			fprintf(stderr, "practica: database: %s\n", err ? err : "ALTER TABLE failed");
+			sqlite3_free(err);
+			return false;
+		}
+	}
+	return true;
+}
+
 bool posts_html_backfill(Db *db)
 {
 	enum { BATCH = 500 };

@@ -48,6 +48,9 @@ void thread_mark_read(Db *db, int64_t user_id, int64_t thread_id, int64_t post_i
 /* Puts the thread and all its posts in the search index again (after a title change, or
  * for data written without these functions). */
 void thread_reindex(Db *db, int64_t thread_id);
+/* Migration 012's first step in C: adds posts.html and threads.deleted_replies where missing
+ * (a stepped-back database runs 012 again; SQLite has no ADD COLUMN IF NOT EXISTS). */
+bool posts_html_columns(Db *db);
 /* Migration 012's step in C: renders the HTML of every post that has none, inside the
  * migration's transaction. */
 bool posts_html_backfill(Db *db);
