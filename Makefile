@@ -199,6 +199,15 @@ bench-quick:
 	@$(MAKE) --no-print-directory $(BUILD)/release/practica
 	@BENCH_QUICK=1 BENCH_BIN=$(BUILD)/release/practica bash bench/run.sh
 
+# `make security`: Debian's sqlmap against every route a signed-in member can reach that takes
+# input (tests/security/sqlmap_routes.py); the summary with command lines lands in
+# docs/SECURITY-SQLMAP.md. About 15 minutes: run by hand before a release, not in CI.
+.PHONY: security
+security:
+	@sh scripts/deps.sh security
+	@$(MAKE) --no-print-directory $(BUILD)/release/practica
+	@python3 tests/security/sqlmap_routes.py --bin $(BUILD)/release/practica --out docs/SECURITY-SQLMAP.md
+
 # `make bench-search`: search timings on the large database (bench/search_bench.c); override
 # the queries with SEARCH_QUERIES='...' (each quoted for the shell).
 SEARCH_QUERIES ?= budget school '"cash flow"' 'board policy' 'teach*' petrova 'budget -template'

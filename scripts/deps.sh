@@ -32,6 +32,11 @@ if [ "${1:-}" = "bench" ]; then
 	PACKAGES="$PACKAGES wrk nginx curl util-linux"
 fi
 
+# `deps.sh security`: make security runs Debian's sqlmap against every route that takes input.
+if [ "${1:-}" = "security" ]; then
+	PACKAGES="$PACKAGES sqlmap curl"
+fi
+
 missing=""
 for p in $PACKAGES; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
