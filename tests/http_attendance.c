@@ -43,26 +43,11 @@ static Person *const people[] = {&admin, &fac, &p1, &p2, &pd, &out, &mem};
 static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
 static Reply post_as(Person *p, const char *path, ...)
 {
-	const char *pairs[64] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k; (k = va_arg(ap, const char *)) && n < 31;) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 /* A path built with printf, in one of eight rotating static buffers. */
@@ -159,7 +144,7 @@ static void expect_method(int64_t meeting, const Person *p, const char *want)
 static void expect(Reply *r, long status, const char *who, const char *what)
 {
 	CHECK(r->status == status, "%s: %s gave %ld (Location %s), want %ld", who, what, r->status,
-	      loc(r), status);
+	      reply_location(r), status);
 	reply_free(r);
 }
 
@@ -219,12 +204,12 @@ TEST(rsvp_going_not_going_and_changing)
 	int64_t m = add_meeting(comm_a, "RSVP one", now_s() + 86400, now_s() + 90000, 0, "scheduled");
 	Reply r = rsvp(&p1, m, "going");
 	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-going", (long long)m)),
-	      "going: %ld %s", r.status, loc(&r));
+	      "going: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(m, &p1, "going");
 	r = rsvp(&p1, m, "not_going");
 	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-not-going", (long long)m)),
-	      "not going: %ld %s", r.status, loc(&r));
+	      "not going: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(m, &p1, "not_going");
 	r = rsvp(&p1, m, "going");
@@ -290,7 +275,7 @@ TEST(rsvp_association_wide)
 				      "scheduled");
 	Reply r = post_as(&mem, P("/meetings/%lld/rsvp", (long long)wide), "answer", "going", NULL);
 	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-going", (long long)wide)),
-	      "wide RSVP: %ld %s", r.status, loc(&r));
+	      "wide RSVP: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(wide, &mem, "going");
 	r = post_as(&out, P("/meetings/%lld/rsvp", (long long)wide), "answer", "not_going", NULL);
@@ -318,7 +303,7 @@ TEST(checklist_marks_attendance)
 	r = post_as(&fac, path, "listed", ID(p1.id), "listed", ID(p2.id), "attended", ID(p1.id),
 		    "attended", ID(p2.id), NULL);
 	CHECK(reply_is(&r, 303, P("%s?notice=attendance-saved", path)), "save: %ld %s", r.status,
-	      loc(&r));
+	      reply_location(&r));
 	reply_free(&r);
 	expect_method(m, &p1, "checklist");
 	expect_method(m, &p2, "checklist");
@@ -411,7 +396,7 @@ TEST(code_sign_in_inside_window)
 	expect_method(m, &p1, "none"); /* a GET writes nothing */
 	r = sign_in_code(&p1, m, " qx7p2m ");
 	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=meeting-signed-in", (long long)m)),
-	      "sign in: %ld %s", r.status, loc(&r));
+	      "sign in: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_method(m, &p1, "code");
 	r = sign_in_code(&p1, m, CODE);
@@ -483,7 +468,7 @@ TEST(code_sign_in_association_wide)
 	expect_method(wide, &mem, "none");
 	Reply r = post_as(&mem, P("/meetings/%lld/sign-in", (long long)wide), "code", CODE, NULL);
 	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=meeting-signed-in", (long long)wide)),
-	      "wide sign-in: %ld %s", r.status, loc(&r));
+	      "wide sign-in: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_method(wide, &mem, "code");
 }
@@ -632,7 +617,7 @@ TEST(report_refused_negative)
 	get_expect(&mem, "/admin/attendance", 403);
 	Client *anon = client_new(&srv);
 	Reply r = client_get(anon, "/admin/attendance");
-	CHECK(r.status == 303 && !strncmp(loc(&r), "/login", 6), "anonymous: %ld", r.status);
+	CHECK(r.status == 303 && !strncmp(reply_location(&r), "/login", 6), "anonymous: %ld", r.status);
 	reply_free(&r);
 	client_free(anon);
 }
@@ -718,7 +703,7 @@ TEST(pd_certificate)
 	get_expect(&pd, "/pd-hours/certificate?year=999999", 404);
 	Client *anon = client_new(&srv);
 	r = client_get(anon, "/pd-hours");
-	CHECK(r.status == 303 && !strncmp(loc(&r), "/login", 6), "anonymous: %ld", r.status);
+	CHECK(r.status == 303 && !strncmp(reply_location(&r), "/login", 6), "anonymous: %ld", r.status);
 	reply_free(&r);
 	client_free(anon);
 }

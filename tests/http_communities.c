@@ -50,26 +50,11 @@ static Person *const signed_in[] = {&admin, &fac, &fac2, &m1, &m2, &m3, &m4, &pe
 static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
 static Reply post_as(Person *p, const char *path, ...)
 {
-	const char *pairs[64] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k; (k = va_arg(ap, const char *)) && n < 31;) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 /* "/communities/<slug><suffix>" in one of four rotating static buffers. */
@@ -97,7 +82,7 @@ static int64_t make_community_full(const char *slug, const char *status, const c
 	char want[160];
 	snprintf(want, sizeof want, "/communities/%s/edit?notice=created", slug);
 	CHECK(reply_is(&r, 303, want), "creating %s: status %ld Location %s", slug, r.status,
-	      loc(&r));
+	      reply_location(&r));
 	reply_free(&r);
 	int64_t id = sql_int(&srv, "SELECT id FROM communities WHERE slug = '%s'", slug);
 	CHECK(id != SQL_NO_ROW, "community %s not in the database", slug);
@@ -131,7 +116,7 @@ static void signup_ok(Person *p, const char *slug, const char *want)
 	char where[200];
 	snprintf(where, sizeof where, "/communities/%s?notice=%s", slug, want);
 	CHECK(reply_is(&r, 303, where), "%s signing up for %s: status %ld Location %s, want %s",
-	      p->name, slug, r.status, loc(&r), where);
+	      p->name, slug, r.status, reply_location(&r), where);
 	reply_free(&r);
 }
 
@@ -212,12 +197,12 @@ TEST(directory_anonymous_refused)
 {
 	Client *anon = client_new(&srv);
 	Reply r = client_get(anon, "/communities");
-	CHECK(r.status == 303 && !strncmp(loc(&r), "/login", 6), "status %ld Location %s",
-	      r.status, loc(&r));
+	CHECK(r.status == 303 && !strncmp(reply_location(&r), "/login", 6), "status %ld Location %s",
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	r = client_get(anon, "/communities/anything");
-	CHECK(r.status == 303 && !strncmp(loc(&r), "/login", 6), "home: status %ld Location %s",
-	      r.status, loc(&r));
+	CHECK(r.status == 303 && !strncmp(reply_location(&r), "/login", 6), "home: status %ld Location %s",
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	client_free(anon);
 }
@@ -533,7 +518,7 @@ TEST(signup_pending_account_refused)
 {
 	int64_t id = make_community("su-pending", "");
 	Reply r = signup(&pend, "su-pending");
-	CHECK(reply_is(&r, 303, "/account/status"), "status %ld Location %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, "/account/status"), "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(count_all_rows(id) == 0, "a pending account got a membership row");
 }
@@ -542,7 +527,7 @@ TEST(signup_lapsed_school_refused)
 {
 	int64_t id = make_community("su-lapsed", "");
 	Reply r = signup(&lap, "su-lapsed");
-	CHECK(reply_is(&r, 303, "/account/status"), "status %ld Location %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, "/account/status"), "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(count_all_rows(id) == 0, "a member of a lapsed school got a membership row");
 }
@@ -585,7 +570,7 @@ TEST(withdraw_promotes_first_waitlisted)
 	signup_ok(&fac2, "wl-promote", "waitlisted");
 	Reply r = withdraw(&m1, "wl-promote");
 	CHECK(reply_is(&r, 303, "/communities/wl-promote?notice=withdrawn"),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	check_mstatus(id, &m1, "withdrawn");
 	CHECK(sql_int(&srv, "SELECT withdrawn_at > 0 FROM memberships WHERE community_id = %lld "
@@ -617,7 +602,7 @@ TEST(leave_waitlist_keeps_order)
 	signup_ok(&m3, "wl-leave", "waitlisted");
 	Reply r = withdraw(&m2, "wl-leave");
 	CHECK(reply_is(&r, 303, "/communities/wl-leave?notice=withdrawn"), "status %ld Location %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	check_mstatus(id, &m2, "withdrawn");
 	check_mstatus(id, &m1, "participant");
@@ -875,7 +860,7 @@ TEST(facilitator_routes_admin_only_refused)
 	      "the facilitators changed");
 	Reply r = post_as(&admin, remove, NULL);
 	CHECK(reply_is(&r, 303, "/communities/role-facs/edit?notice=saved"),
-	      "admin remove: status %ld Location %s", r.status, loc(&r));
+	      "admin remove: status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM facilitators WHERE community_id = %lld",
 		      (long long)id) == 0,
@@ -918,7 +903,7 @@ TEST(facilitator_edit_changes_description_and_seats)
 			  "School Counselors", "description", "New *description*.", "seats", "5",
 			  "opens", "", "soft", "", "closes", "2099-06-30", "commitment", "", NULL);
 	CHECK(reply_is(&r, 303, "/communities/role-fac-save?notice=saved"),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	char *got = sql_text(&srv, "SELECT description || '|' || seat_limit || '|' || audience || "
 				   "'|' || signup_closes FROM communities WHERE id = %lld",
@@ -939,7 +924,7 @@ TEST(admin_edit_changes_name_and_status)
 			  "audience", "School Nurses", "description", "Admin text.", "seats", "1",
 			  "opens", "", "soft", "", "closes", "", "commitment", "", NULL);
 	CHECK(reply_is(&r, 303, "/communities/role-admin-renamed?notice=saved"),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	char *got = sql_text(&srv, "SELECT name || '|' || slug || '|' || status || '|' || kind || "
 				   "'|' || description FROM communities WHERE id = %lld",
@@ -971,7 +956,7 @@ TEST(raising_seat_limit_promotes_waitlist)
 			  "description", "More seats.", "seats", "3", "opens", "", "soft", "",
 			  "closes", "", "commitment", "", NULL);
 	CHECK(reply_is(&r, 303, "/communities/role-raise?notice=saved"), "status %ld Location %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	check_mstatus(id, &m1, "participant");
 	check_mstatus(id, &m2, "participant");
@@ -1047,7 +1032,7 @@ TEST(roster_remove_by_facilitator_promotes_waitlist)
 	snprintf(path, sizeof path, "/communities/rm-roster/roster/%lld/remove", (long long)m1.id);
 	Reply r = post_as(&fac, path, NULL);
 	CHECK(reply_is(&r, 303, "/communities/rm-roster?notice=removed"), "status %ld Location %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	check_mstatus(id, &m1, "withdrawn");
 	check_mstatus(id, &m2, "participant");
@@ -1059,7 +1044,7 @@ TEST(roster_remove_by_facilitator_promotes_waitlist)
 	snprintf(path, sizeof path, "/communities/rm-roster/roster/%lld/remove", (long long)m3.id);
 	r = post_as(&admin, path, NULL);
 	CHECK(reply_is(&r, 303, "/communities/rm-roster?notice=removed"),
-	      "admin: status %ld Location %s", r.status, loc(&r));
+	      "admin: status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	check_mstatus(id, &m3, "withdrawn");
 	check_mstatus(id, &m2, "participant");

@@ -42,26 +42,11 @@ static int64_t comm_a, comm_b, comm_p;
 /* POSTs the NULL-terminated name/value pairs (plus p's csrf) to path as p. */
 static Reply post_form(Person *p, const char *path, ...)
 {
-	const char *pairs[40] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k = va_arg(ap, const char *); k && n < 19; k = va_arg(ap, const char *)) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -88,7 +73,7 @@ static int64_t start_thread(Person *p, const char *board, const char *title, con
 	if (r.status == 303 && l && !strncmp(l, "/threads/", 9))
 		id = atoll(l + 9);
 	CHECK(id > 0 && strstr(l, "?notice=thread-posted"), "start %s on %s: %ld %s: %.300s", title,
-	      board, r.status, loc(&r), r.body);
+	      board, r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	return id;
 }
@@ -101,7 +86,7 @@ static int64_t reply_to(Person *p, int64_t thread, const char *body)
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s: %.300s", (long long)thread, r.status, loc(&r), r.body);
+	CHECK(id > 0, "reply to %lld: %ld %s: %.300s", (long long)thread, r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	return id;
 }
@@ -317,8 +302,8 @@ TEST(editing_shows_edited_and_only_the_author_may)
 	CHECK(r.status == 200 && body_has(&r, "Reply v1</textarea>"), "edit form: %ld", r.status);
 	reply_free(&r);
 	r = post_form(&pia, edit, "body", "Reply v2", NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), pathf("#post-%lld", (long long)p)), "save: %ld %s",
-	      r.status, loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), pathf("#post-%lld", (long long)p)), "save: %ld %s",
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT body = 'Reply v2' AND edited_at IS NOT NULL FROM posts WHERE "
 			    "id = %lld", (long long)p) == 1, "not saved as edited");
@@ -404,8 +389,8 @@ TEST(answers_marked_by_asker_or_facilitator_and_shown_first)
 	CHECK(sql_int(&srv, "SELECT answer_post_id IS NULL FROM threads WHERE id = %lld",
 		      (long long)t) == 1, "answer set by a refusal");
 	Reply r = post_form(&pia, accept1, NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "notice=answer-marked"), "asker: %ld %s", r.status,
-	      loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "notice=answer-marked"), "asker: %ld %s", r.status,
+	      reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT answer_post_id FROM threads WHERE id = %lld", (long long)t) == a1,
 	      "answer_post_id");
@@ -467,8 +452,8 @@ TEST(cross_posting_lists_the_thread_on_another_board_without_copying)
 	CHECK(body_has(&r, "<option value=\"disc-b\">"), "no share form offering B");
 	reply_free(&r);
 	r = post_form(&pia, share, "community", "disc-b", NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "notice=thread-shared"), "share: %ld %s", r.status,
-	      loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "notice=thread-shared"), "share: %ld %s", r.status,
+	      reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM thread_shares WHERE thread_id = %lld AND "
 			    "community_id = %lld AND shared_by = %lld", (long long)t,
@@ -477,8 +462,8 @@ TEST(cross_posting_lists_the_thread_on_another_board_without_copying)
 		      sql_int(&srv, "SELECT count(*) FROM posts") == posts,
 	      "sharing copied rows");
 	r = post_form(&pia, share, "community", "disc-b", NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "notice=already-shared"), "again: %ld %s", r.status,
-	      loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "notice=already-shared"), "again: %ld %s", r.status,
+	      reply_location(&r));
 	reply_free(&r);
 	r = get(&mo, "/communities/disc-b/board");
 	const char *item = strstr(r.body, pathf("href=\"/threads/%lld\"", (long long)t));
@@ -584,11 +569,11 @@ TEST(long_threads_paginate_and_last_page_is_live)
 	r = get(&mo, pathf("/posts/%lld", (long long)p75));
 	char want[96];
 	snprintf(want, sizeof want, "/threads/%lld?page=2#post-%lld", (long long)t, (long long)p75);
-	CHECK(reply_is(&r, 303, want), "permalink: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, want), "permalink: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	/* Replying redirects to the last page, at the reply. */
 	r = post_form(&pia, pathf("/threads/%lld/replies", (long long)t), "body", "Number 121", NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "?page=3#post-"), "reply redirect %s", loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "?page=3#post-"), "reply redirect %s", reply_location(&r));
 	reply_free(&r);
 }
 

@@ -124,12 +124,6 @@ static Reply get_with(Person *p, const char *path, const char *header1, const ch
 	return client_request(p->c, &(Request){.method = "GET", .path = path, .headers = headers});
 }
 
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
-}
-
 /* The item id in a "/library/ID?notice=..." redirect, or 0. */
 static int64_t item_from(const Reply *r)
 {
@@ -171,7 +165,7 @@ static int64_t add_document(Person *p, const char *title, const char *filename, 
 			 "community", category_arg(community), NULL);
 	int64_t id = item_from(&r);
 	const char *why = strstr(r.body, "field-error");
-	CHECK(id > 0, "upload of %s: %ld %s %.300s", title, r.status, loc(&r), why ? why : r.body);
+	CHECK(id > 0, "upload of %s: %ld %s %.300s", title, r.status, reply_location(&r), why ? why : r.body);
 	reply_free(&r);
 	return id;
 }
@@ -326,7 +320,7 @@ TEST(same_bytes_stored_once)
 	CHECK(r.status == 200 && r.body_len == sizeof bytes - 1, "second copy: %ld", r.status);
 	reply_free(&r);
 	r = post_as(&ana, path_of("/library/%lld/delete", a, 0), NULL);
-	CHECK(reply_is(&r, 303, "/library?notice=item-deleted"), "delete: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, "/library?notice=item-deleted"), "delete: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM blobs WHERE lower(hex(sha256)) = '%s'", hex) == 1,
 	      "bytes still named by the other copy were deleted");
@@ -430,7 +424,7 @@ TEST(versions_keep_history)
 	Reply r = upload(&ana, path, "plan-v2.pdf", v2, sizeof v2 - 1, "note",
 			 "Added the FY27 goals", NULL);
 	CHECK(reply_is(&r, 303, path_of("/library/%lld?notice=version-added", id, 0)),
-	      "version 2: %ld %s %.300s", r.status, loc(&r), r.body);
+	      "version 2: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	/* The facilitator of no community, another member: refused. */
 	r = upload(&mo, path, "plan-v3.pdf", v3, sizeof v3 - 1, "note", "Mine now", NULL);
@@ -685,7 +679,7 @@ TEST(ratings_one_per_member_average_and_sort)
 	const char *rate_high = path_of("/library/%lld/rating", high, 0);
 	Reply r = post_as(&mo, rate_low, "stars", "4", "review", "Useful start.", NULL);
 	CHECK(reply_is(&r, 303, path_of("/library/%lld?notice=rating-saved#ratings", low, 0)),
-	      "rating: %ld %s", r.status, loc(&r));
+	      "rating: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	r = post_as(&mo, rate_low, "stars", "1", "review", "Changed my mind.", NULL);
 	CHECK(r.status == 303, "changing: %ld", r.status);
@@ -792,7 +786,7 @@ TEST(links_http_and_https_only)
 			  "Charter hiring toolkit", "description", "A state toolkit.", "tags",
 			  "hiring, toolkit", "category", category_arg(hr), NULL);
 	int64_t id = item_from(&r);
-	CHECK(id > 0, "a good link: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(id > 0, "a good link: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	r = client_get(pia.c, path_of("/library/%lld", id, 0));
 	CHECK(body_has(&r, "href=\"https://www.example.org/charter-toolkit?section=hr#hiring\""),
@@ -838,7 +832,7 @@ TEST(categories_admin_only)
 	r = post_as(&admin, "/admin/library/categories", "name", "Student services", "description",
 		    "Enrollment, attendance and family engagement.", NULL);
 	CHECK(reply_is(&r, 303, "/admin/library?notice=category-added"), "admin adding: %ld %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	r = post_as(&admin, "/admin/library/categories", "name", "student SERVICES", NULL);
 	CHECK(r.status == 422 && body_has(&r, "already a category"), "duplicate: %ld", r.status);
@@ -879,7 +873,7 @@ TEST(who_may_edit_and_delete)
 			  "description", "Now with *more*.", "category", category_arg(finance),
 			  "tags", "Revised", "community", "0", NULL);
 	CHECK(reply_is(&r, 303, path_of("/library/%lld?notice=item-saved", open, 0)), "edit: %ld %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	char *facts = sql_text(&srv, "SELECT title || '|' || category_id FROM library_items WHERE "
 				     "id = %lld", (long long)open);
@@ -896,7 +890,7 @@ TEST(who_may_edit_and_delete)
 	reply_free(&r);
 	r = post_as(&fay, path_of("/library/%lld/delete", folder, 0), NULL);
 	CHECK(reply_is(&r, 303, "/communities/lib-a/library?notice=item-deleted"),
-	      "facilitator deleting: %ld %s", r.status, loc(&r));
+	      "facilitator deleting: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM library_items WHERE id = %lld", (long long)folder)
 		      == 0, "not deleted");

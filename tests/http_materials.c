@@ -107,12 +107,6 @@ static Reply post_as(Person *p, const char *path, const char *name, const char *
 	return r;
 }
 
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
-}
-
 static const char *materials_path(const char *slug, int64_t meeting)
 {
 	static char buf[4][160];
@@ -146,7 +140,7 @@ static int64_t upload_pdf(int64_t meeting, const char *title)
 	Reply r = upload(&fac, materials_path("mat-a", meeting), title, "slides.pdf", pdf, PDF_LEN);
 	char want[96];
 	snprintf(want, sizeof want, "/meetings/%lld?notice=material-added", (long long)meeting);
-	CHECK(reply_is(&r, 303, want), "upload: %ld %s: %.300s", r.status, loc(&r), r.body);
+	CHECK(reply_is(&r, 303, want), "upload: %ld %s: %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	int64_t id = sql_int(&srv, "SELECT file_id FROM meeting_materials WHERE meeting_id = %lld "
 				   "AND title = '%s'", (long long)meeting, title);
@@ -323,7 +317,7 @@ TEST(highlights_rendered_safely)
 			  "[notes](javascript:alert(2)) <img src=x onerror=alert(3)>");
 	char want[96];
 	snprintf(want, sizeof want, "/meetings/%lld?notice=highlights-saved", (long long)meeting);
-	CHECK(reply_is(&r, 303, want), "save: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, want), "save: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	snprintf(path, sizeof path, "/meetings/%lld", (long long)meeting);
 	Person *viewers[] = {&mem, &fac};
@@ -397,7 +391,7 @@ TEST(who_may_change_materials)
 	r = post_as(&fac, del, NULL, NULL);
 	char want[96];
 	snprintf(want, sizeof want, "/meetings/%lld?notice=material-deleted", (long long)meeting);
-	CHECK(reply_is(&r, 303, want), "delete: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, want), "delete: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM meeting_materials WHERE id = %lld",
 		      (long long)material) == 0, "material row left");

@@ -42,26 +42,11 @@ static Person *const people[] = {&admin, &fac, &fac2, &part, &mem};
 static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
 static Reply post_as(Person *p, const char *path, ...)
 {
-	const char *pairs[64] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k; (k = va_arg(ap, const char *)) && n < 31;) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 static const char *path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -109,7 +94,7 @@ static int64_t make_meeting(const char *title, const char *date)
 			       "https://meet.example.org/abc");
 	int64_t id = redirect_id(&r);
 	CHECK(r.status == 303 && id, "scheduling %s: status %ld Location %s", title, r.status,
-	      loc(&r));
+	      reply_location(&r));
 	reply_free(&r);
 	return id;
 }
@@ -122,7 +107,7 @@ static int64_t count_titled(const char *title)
 static void expect(Reply *r, long want, const char *what)
 {
 	CHECK(r->status == want, "%s: status %ld, want %ld (Location %s)", what, r->status, want,
-	      loc(r));
+	      reply_location(r));
 	reply_free(r);
 }
 
@@ -157,8 +142,8 @@ TEST(create_meeting_stores_utc_and_shows_local_time)
 			  "Building **foundational** knowledge.", "seats", "40", "repeat", "none",
 			  "until", "", NULL);
 	int64_t id = redirect_id(&r);
-	CHECK(r.status == 303 && id && strstr(loc(&r), "notice=meeting-created"),
-	      "status %ld Location %s", r.status, loc(&r));
+	CHECK(r.status == 303 && id && strstr(reply_location(&r), "notice=meeting-created"),
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT starts_at FROM meetings WHERE id = %lld", (long long)id) ==
 		      local(2030, 10, 15, 15, 0),
@@ -235,7 +220,7 @@ TEST(edit_bumps_sequence_and_keeps_uid)
 		    "start", "09:00", "end", "12:00", "format", "in_person", "venue", "CAS",
 		    "address", "Cheshire", "video", "", "purpose", "", "seats", "", NULL);
 	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-saved", (long long)id)),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT sequence FROM meetings WHERE id = %lld", (long long)id) == 1,
 	      "sequence not bumped");
@@ -263,7 +248,7 @@ TEST(cancel_keeps_meeting_visible)
 	const char *cancel = path("/communities/cop-a/meetings/%lld/cancel", (long long)id);
 	Reply r = post_as(&fac, cancel, NULL);
 	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-cancelled", (long long)id)),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT status = 'cancelled' AND sequence = 1 FROM meetings WHERE "
 			    "id = %lld", (long long)id) == 1, "not cancelled with a bumped sequence");
@@ -287,7 +272,7 @@ TEST(monthly_series_by_weekday)
 			  "virtual", "venue", "", "address", "", "video", "https://meet.example.org/m",
 			  "purpose", "", "seats", "", "repeat", "monthly", "until", "2031-05-31", NULL);
 	CHECK(reply_is(&r, 303, "/communities/cop-a/meetings?notice=series-created"),
-	      "status %ld Location %s", r.status, loc(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	static const int want[][3] = {{2030, 10, 8},  {2030, 11, 12}, {2030, 12, 10}, {2031, 1, 14},
 				      {2031, 2, 11},  {2031, 3, 11},  {2031, 4, 8},   {2031, 5, 13}};
@@ -358,8 +343,8 @@ static void add_item(Person *p, const char *base, const char *title, const char 
 	Reply r = post_as(p, path("%s/agenda", base), "title", title, "kind", "problem_of_practice",
 			  "start", start, "minutes", "30", "presenters", presenters, "room", room,
 			  "notes", "", NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "notice=agenda-added"),
-	      "adding %s: status %ld Location %s", title, r.status, loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "notice=agenda-added"),
+	      "adding %s: status %ld Location %s", title, r.status, reply_location(&r));
 	reply_free(&r);
 }
 

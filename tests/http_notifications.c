@@ -41,26 +41,11 @@ static int64_t community; /* "notes": fac facilitates; part and part2 take part 
 static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
 static Reply post_as(Person *p, const char *path, ...)
 {
-	const char *pairs[64] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k; (k = va_arg(ap, const char *)) && n < 31;) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 static int64_t count_for(const Person *p, const char *kind)
@@ -143,7 +128,7 @@ TEST(promotion_notifies_the_promoted_member_only)
 	      "insert memberships");
 	Reply r = post_as(&mem, "/communities/full/withdraw", NULL);
 	CHECK(reply_is(&r, 303, "/communities/full?notice=withdrawn"), "withdraw: %ld %s", r.status,
-	      loc(&r));
+	      reply_location(&r));
 	reply_free(&r);
 	CHECK(count_for(&part2, "promotion") == 1, "promoted member has %lld promotion rows",
 	      (long long)count_for(&part2, "promotion"));
@@ -181,7 +166,7 @@ TEST(new_meeting_notifies_community_not_the_facilitator)
 			  "date", "2031-03-04", "start", "15:00", "end", "16:30", "format",
 			  "virtual", "venue", "", "address", "", "video", "", "seats", "",
 			  "purpose", "", "repeat", "none", "until", "", NULL);
-	CHECK(r.status == 303, "create meeting: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "create meeting: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	int64_t m = sql_int(&srv, "SELECT id FROM meetings WHERE title = 'Spring planning'");
 	CHECK(count_for(&part, "meeting") == 1 && count_for(&part2, "meeting") == 1,
@@ -206,7 +191,7 @@ TEST(series_notifies_once)
 			  "date", "2031-04-01", "start", "15:00", "end", "16:00", "format",
 			  "virtual", "venue", "", "address", "", "video", "", "seats", "",
 			  "purpose", "", "repeat", "weekly", "until", "2031-04-22", NULL);
-	CHECK(r.status == 303, "create series: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "create series: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM meetings WHERE title = 'Weekly check-in'") == 4,
 	      "the series does not have 4 meetings");
@@ -226,7 +211,7 @@ TEST(association_meeting_notifies_every_member_but_the_admin)
 			  "date", "2031-05-06", "start", "09:00", "end", "12:00", "format",
 			  "in_person", "venue", "Hall", "address", "", "video", "", "seats", "",
 			  "purpose", "", "repeat", "none", "until", "", NULL);
-	CHECK(r.status == 303, "create: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "create: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
 		CHECK(count_for(people[i], "meeting") == 1, "%s got %lld", people[i]->name,
@@ -253,7 +238,7 @@ TEST(new_material_notifies_community_not_the_uploader)
 	Reply r = client_request(fac.c, &(Request){.method = "POST", .path = path, .body = body,
 						   .content_type = "multipart/form-data; "
 								   "boundary=b0undary"});
-	CHECK(r.status == 303, "upload: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "upload: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(count_for(&part, "material") == 1 && count_for(&part2, "material") == 1,
 	      "participants got %lld and %lld", (long long)count_for(&part, "material"),
@@ -282,14 +267,14 @@ TEST(opening_marks_read_and_goes_to_the_link)
 	      "no open form for the unread notification");
 	reply_free(&r);
 	r = post_as(&part, path_of("/notifications/%lld/open", (long long)first), NULL);
-	CHECK(reply_is(&r, 303, "/calendar"), "open: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, "/calendar"), "open: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT read_at IS NOT NULL FROM notifications WHERE id = %lld",
 		      (long long)first) == 1, "not marked read");
 	CHECK(unread_of(&part) == 1, "the other one changed too");
 	/* Opening it again still goes there; a read one is a plain link on the inbox. */
 	r = post_as(&part, path_of("/notifications/%lld/open", (long long)first), NULL);
-	CHECK(reply_is(&r, 303, "/calendar"), "open again: %ld %s", r.status, loc(&r));
+	CHECK(reply_is(&r, 303, "/calendar"), "open again: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	r = client_get(part.c, "/notifications");
 	CHECK(body_has(&r, "<li class=\"notification\"><a href=\"/calendar\">First</a>"),
@@ -302,7 +287,7 @@ TEST(nobody_opens_someone_elses_notification)
 {
 	int64_t second = sql_int(&srv, "SELECT id FROM notifications WHERE text = 'Second'");
 	Reply r = post_as(&mem, path_of("/notifications/%lld/open", (long long)second), NULL);
-	CHECK(r.status == 404, "another member opened it: %ld %s", r.status, loc(&r));
+	CHECK(r.status == 404, "another member opened it: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	r = post_as(&admin, path_of("/notifications/%lld/open", (long long)second), NULL);
 	CHECK(r.status == 404, "an admin opened it: %ld", r.status);
@@ -339,7 +324,7 @@ TEST(mark_all_read)
 	CHECK(unread_of(&part) == 2, "setup");
 	Reply r = post_as(&part, "/notifications/read", NULL);
 	CHECK(reply_is(&r, 303, "/notifications?notice=notifications-read"), "read all: %ld %s",
-	      r.status, loc(&r));
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(unread_of(&part) == 0, "%lld still unread", (long long)unread_of(&part));
 	CHECK(unread_of(&mem) == 1, "someone else's notification was marked read");
@@ -402,13 +387,13 @@ TEST(follow_and_unfollow)
 	int64_t t = add_thread(community, &fac, "Caseload sizes");
 	Reply r = post_as(&part, path_of("/threads/%lld/follow", (long long)t), NULL);
 	CHECK(reply_is(&r, 303, path_of("/threads/%lld?notice=thread-followed", (long long)t)),
-	      "follow: %ld %s", r.status, loc(&r));
+	      "follow: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT following FROM thread_follows WHERE thread_id = %lld AND "
 			    "user_id = %lld", (long long)t, (long long)part.id) == 1, "no follow row");
 	r = post_as(&part, path_of("/threads/%lld/unfollow", (long long)t), NULL);
 	CHECK(reply_is(&r, 303, path_of("/threads/%lld?notice=thread-unfollowed", (long long)t)),
-	      "unfollow: %ld %s", r.status, loc(&r));
+	      "unfollow: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT following FROM thread_follows WHERE thread_id = %lld AND "
 			    "user_id = %lld", (long long)t, (long long)part.id) == 0,
@@ -450,7 +435,7 @@ TEST(replies_notify_followers)
 	      "insert follows");
 	Reply r = post_as(&part, path_of("/threads/%lld/replies", (long long)t), "body",
 			  "We start in **January**.", NULL);
-	CHECK(r.status == 303, "reply: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "reply: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(count_for(&fac, "reply") == 1, "the follower got %lld",
 	      (long long)count_for(&fac, "reply"));

@@ -38,19 +38,10 @@ static Person *const people[] = {&lee, &ana, &kim};
 
 static Reply post_form(Person *p, const char *path, ...)
 {
-	const char *pairs[40] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k = va_arg(ap, const char *); k && n < 19; k = va_arg(ap, const char *)) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
 }
 
@@ -67,18 +58,12 @@ static const char *pathf(const char *fmt, ...)
 	return b;
 }
 
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
-}
-
 static int64_t start_thread(Person *p, const char *title, const char *body)
 {
 	Reply r = post_form(p, "/board", "title", title, "body", body, NULL);
 	const char *l = reply_header(&r, "Location");
 	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
-	CHECK(id > 0, "start %s: %ld %s", title, r.status, loc(&r));
+	CHECK(id > 0, "start %s: %ld %s", title, r.status, reply_location(&r));
 	reply_free(&r);
 	return id;
 }
@@ -91,7 +76,7 @@ static int64_t reply_to(Person *p, int64_t thread, const char *body, char **loca
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, loc(&r));
+	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, reply_location(&r));
 	if (location)
 		*location = l ? strdup(l) : NULL;
 	reply_free(&r);
@@ -281,7 +266,7 @@ TEST(a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread)
 	free(body);
 	/* Deleting replies: the count goes down, the traces keep their places. */
 	Reply r = post_form(&lee, pathf("/posts/%lld/delete", (long long)p), NULL);
-	CHECK(r.status == 303 && strstr(loc(&r), "page=4"), "delete: %ld %s", r.status, loc(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "page=4"), "delete: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(reply_count(t) == counted_replies(t), "after a delete: reply_count %lld, counted %lld",
 	      (long long)reply_count(t), (long long)counted_replies(t));

@@ -42,26 +42,11 @@ static int64_t open_c, private_c;
 static Reply post_form(Person *p, const char *path, ...) __attribute__((sentinel));
 static Reply post_form(Person *p, const char *path, ...)
 {
-	const char *pairs[40] = {"csrf", p->csrf ? p->csrf : ""};
-	int n = 1;
 	va_list ap;
 	va_start(ap, path);
-	for (const char *k = va_arg(ap, const char *); k && n < 19; k = va_arg(ap, const char *)) {
-		pairs[2 * n] = k;
-		pairs[2 * n + 1] = va_arg(ap, const char *);
-		n++;
-	}
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
 	va_end(ap);
-	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
-}
-
-static const char *loc(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
 }
 
 /* Starts a thread as p on board ("/board" or "/communities/SLUG/board"); returns its id. */
@@ -70,7 +55,7 @@ static int64_t start_thread(Person *p, const char *board, const char *title, con
 	Reply r = post_form(p, board, "title", title, "body", body, NULL);
 	const char *l = reply_header(&r, "Location");
 	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
-	CHECK(id > 0, "start %s on %s: %ld %s: %.300s", title, board, r.status, loc(&r), r.body);
+	CHECK(id > 0, "start %s on %s: %ld %s: %.300s", title, board, r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	return id;
 }
@@ -83,7 +68,7 @@ static int64_t reply_to(Person *p, int64_t thread, const char *body)
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, loc(&r));
+	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, reply_location(&r));
 	reply_free(&r);
 	return id;
 }
@@ -238,14 +223,14 @@ TEST(communities_and_meetings_are_indexed)
 	Reply r = post_form(&admin, "/admin/communities", "name", "Persimmon Growers", "slug",
 			    "persimmon", "kind", "ongoing", "status", "open", "visibility", "open",
 			    "description", "A community for **persimmon** orchards.", NULL);
-	CHECK(r.status == 303, "create community: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "create community: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(finds(&mo, "orchards", "", "Persimmon Growers"), "new community not found");
 	/* A meeting scheduled by its facilitator, then cancelled. */
 	r = post_form(&admin, "/communities/open-c/meetings", "title", "Kumquat planning session",
 		      "date", "2031-03-04", "start", "15:00", "end", "16:30", "format", "virtual",
 		      "repeat", "none", "purpose", "Bring the *kumquat* figures.", NULL);
-	CHECK(r.status == 303, "create meeting: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "create meeting: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	const char *l = reply_header(&r, "Location");
 	int64_t meeting = l && !strncmp(l, "/meetings/", 10) ? atoll(l + 10) : 0;
 	reply_free(&r);
@@ -379,14 +364,14 @@ TEST(visibility_follows_the_community)
 	Reply r = post_form(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
 			    "private-c", "kind", "ongoing", "status", "open", "visibility", "open",
 			    NULL);
-	CHECK(r.status == 303, "open it: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "open it: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(finds(&mo, "saffron", "", "Saffron lighthouse retreat"), "open: members see it");
 	CHECK(finds(&mo, "marzipan", "", "Saffron lighthouse retreat"), "open: and its reply");
 	r = post_form(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
 		      "private-c", "kind", "ongoing", "status", "open", "visibility", "private",
 		      NULL);
-	CHECK(r.status == 303, "close it: %ld %s", r.status, loc(&r));
+	CHECK(r.status == 303, "close it: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(!finds(&mo, "saffron", "", "Saffron"), "private again: hidden");
 	CHECK(!finds(&mo, "marzipan", "", "Saffron"), "private again: reply hidden");
@@ -583,7 +568,7 @@ static Reply upload_pdf(Person *p, const char *title, const char *text, int64_t 
 TEST(pdf_text_is_searchable)
 {
 	Reply r = upload_pdf(&fay, "Orchard handbook", "Quarterly quince forecast", 0);
-	CHECK(r.status == 303, "upload: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "upload: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	r = search(&mo, "quince forecast", "&kind=document");
 	CHECK(results(&r) == 1 && body_has(&r, "Orchard handbook") &&
@@ -593,7 +578,7 @@ TEST(pdf_text_is_searchable)
 	reply_free(&r);
 	/* Shared with the private community only: its text stays there. */
 	r = upload_pdf(&pia, "Tamarind plan", "Tamarind orchard budget", private_c);
-	CHECK(r.status == 303, "upload to the community: %ld %s %.300s", r.status, loc(&r), r.body);
+	CHECK(r.status == 303, "upload to the community: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(!finds(&mo, "tamarind", "", "Tamarind plan"), "an outsider found the document");
 	CHECK(finds(&pia, "tamarind", "", "Tamarind plan"), "the participant cannot find it");

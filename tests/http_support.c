@@ -667,6 +667,12 @@ const char *reply_header(const Reply *r, const char *name)
 	return NULL;
 }
 
+const char *reply_location(const Reply *r)
+{
+	const char *l = reply_header(r, "Location");
+	return l ? l : "-";
+}
+
 bool reply_has_header_value(const Reply *r, const char *name, const char *value)
 {
 	for (int i = 0; i < r->nheaders; i++)
@@ -795,25 +801,37 @@ char *form_encode(const char *name, ...)
 	return form_encode_v(pairs, n);
 }
 
-Reply client_submit(Client *c, const char *form_page, const char *action, ...)
+Reply client_post_fields_v(Client *c, const char *csrf, const char *path, va_list ap)
 {
-	const char *pairs[128];
-	int n = 0;
-	char *token = client_csrf(c, form_page);
-	pairs[0] = "csrf";
-	pairs[1] = token ? token : "";
-	n = 1;
-	va_list ap;
-	va_start(ap, action);
-	for (const char *k; (k = va_arg(ap, const char *)) && n < 63;) {
+	const char *pairs[128] = {"csrf", csrf ? csrf : ""};
+	int n = 1;
+	for (const char *k; n < 63 && (k = va_arg(ap, const char *));) {
 		pairs[2 * n] = k;
 		pairs[2 * n + 1] = va_arg(ap, const char *);
 		n++;
 	}
-	va_end(ap);
 	char *body = form_encode_v(pairs, n);
-	Reply r = client_post(c, action, body);
+	Reply r = client_post(c, path, body);
 	free(body);
+	return r;
+}
+
+Reply client_post_fields(Client *c, const char *csrf, const char *path, ...)
+{
+	va_list ap;
+	va_start(ap, path);
+	Reply r = client_post_fields_v(c, csrf, path, ap);
+	va_end(ap);
+	return r;
+}
+
+Reply client_submit(Client *c, const char *form_page, const char *action, ...)
+{
+	char *token = client_csrf(c, form_page);
+	va_list ap;
+	va_start(ap, action);
+	Reply r = client_post_fields_v(c, token, action, ap);
+	va_end(ap);
 	free(token);
 	return r;
 }

@@ -17,6 +17,7 @@
  * the temporary directories (database and server log) for inspection. */
 #ifndef PRACTICA_HTTP_SUPPORT_H
 #define PRACTICA_HTTP_SUPPORT_H
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -133,9 +134,17 @@ Reply client_post(Client *c, const char *path, const char *body);
  * csrf to action. */
 Reply client_submit(Client *c, const char *form_page, const char *action, ...)
 	__attribute__((sentinel));
+/* POSTs the NULL-terminated name/value pairs plus "csrf" = csrf (NULL sends it empty) to path:
+ * a signed-in person's form, their token already known. The _v form takes the pairs from a
+ * caller's own variadic helper. */
+Reply client_post_fields(Client *c, const char *csrf, const char *path, ...)
+	__attribute__((sentinel));
+Reply client_post_fields_v(Client *c, const char *csrf, const char *path, va_list pairs);
 void reply_free(Reply *r);
 /* The value of the first header with this name (case-insensitive), or NULL. */
 const char *reply_header(const Reply *r, const char *name);
+/* The reply's Location, or "-" when it has none (for comparisons and messages). */
+const char *reply_location(const Reply *r);
 /* True when any header with this name has exactly the value (case-insensitive name). */
 bool reply_has_header_value(const Reply *r, const char *name, const char *value);
 /* The Set-Cookie header that sets cookie name, or NULL. */
