@@ -1063,11 +1063,9 @@ TEST(stops_cleanly)
 
 static bool sign_in(Person *p)
 {
-	p->c = client_new(&srv);
-	if (!client_login(p->c, p->email, p->school ? MEMBER_PASSWORD : ADMIN_PASSWORD))
-		return false;
-	p->csrf = client_csrf(p->c, "/home");
-	return p->csrf != NULL;
+	const char *password = p->school ? MEMBER_PASSWORD : ADMIN_PASSWORD;
+	p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf);
+	return p->c != NULL;
 }
 
 static bool setup(void)

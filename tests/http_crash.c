@@ -1043,9 +1043,7 @@ static bool setup(void)
 		return false;
 	for (int i = 0; i < WORKERS; i++) {
 		Worker *w = &workers[i];
-		w->c = client_new(&srv);
-		if (!client_login(w->c, w->email, PASSWORD) ||
-		    !(w->csrf = client_csrf(w->c, "/board/new")))
+		if (!(w->c = client_signed_in(&srv, w->email, PASSWORD, "/board/new", &w->csrf)))
 			return false;
 	}
 	return true;

@@ -404,9 +404,7 @@ static bool setup(void)
 		return false;
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
 		Person *p = people[i];
-		p->c = client_new(&srv);
-		if (!client_login(p->c, p->email, PASSWORD) ||
-		    !(p->csrf = client_csrf(p->c, "/board/new")))
+		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/board/new", &p->csrf)))
 			return false;
 	}
 	return true;

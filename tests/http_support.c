@@ -394,6 +394,21 @@ char *server_log(const Server *s)
 	return str_take(&o);
 }
 
+bool server_log_clean(const Server *s, ...)
+{
+	char *log = server_log(s);
+	bool clean = log && !strstr(log, "AddressSanitizer") && !strstr(log, "runtime error");
+	va_list ap;
+	va_start(ap, s);
+	for (const char *phrase; clean && (phrase = va_arg(ap, const char *));)
+		clean = !strstr(log, phrase);
+	va_end(ap);
+	if (!clean)
+		fprintf(stderr, "    server log:\n%s\n", log ? log : "(none)");
+	free(log);
+	return clean;
+}
+
 int server_stop(Server *s)
 {
 	if (!s->pid)
@@ -844,6 +859,16 @@ bool client_login(Client *c, const char *email, const char *password)
 		fprintf(stderr, "    login as %s: status %ld %s\n", email, r.status, r.error);
 	reply_free(&r);
 	return ok;
+}
+
+Client *client_signed_in(const Server *s, const char *email, const char *password,
+			 const char *form_page, char **csrf)
+{
+	Client *c = client_new(s);
+	if (client_login(c, email, password) && (*csrf = client_csrf(c, form_page)))
+		return c;
+	client_free(c);
+	return NULL;
 }
 
 /* ---- self-tests, when built as its own program (see the top of this file) ---- */

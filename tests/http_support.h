@@ -57,6 +57,9 @@ int server_stop(Server *s);
 void server_cleanup(Server *s);
 /* The server log so far (heap string). */
 char *server_log(const Server *s);
+/* True when the server's log holds no sanitizer report and none of the NULL-terminated
+ * phrases (e.g. "database error"); otherwise prints the log and returns false. */
+bool server_log_clean(const Server *s, ...) __attribute__((sentinel));
 /* SIGKILLs the server, as a crash would end it (no clean shutdown, nothing flushed), and
  * reaps it. The directory and database stay: server_start() starts it again on them, on a
  * new port (clients follow with client_rebase()). */
@@ -161,6 +164,10 @@ void client_set_cookie(Client *c, const char *name, const char *value);
 char *client_csrf(Client *c, const char *path);
 /* Signs in through the login form; true when the server answered 303. */
 bool client_login(Client *c, const char *email, const char *password);
+/* A new client signed in as email, with its CSRF token (read from form_page) in *csrf: one
+ * person of a suite, ready to post. NULL, with nothing to free, when either step fails. */
+Client *client_signed_in(const Server *s, const char *email, const char *password,
+			 const char *form_page, char **csrf);
 
 /* The value="..." of the first name="csrf" field in html (heap), or NULL. */
 char *extract_csrf(const char *html);
