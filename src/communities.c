@@ -94,11 +94,10 @@ static Community *read_community(Req *r, sqlite3_stmt *st)
 	return c;
 }
 
-Community *community_from_path(Req *r)
+/* The community named by the path's slug, read by st (its columns as COMMUNITY_COLUMNS), or
+ * a 404 answered and NULL. */
+static Community *community_by_slug(Req *r, sqlite3_stmt *st)
 {
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT " COMMUNITY_COLUMNS
-					     "FROM communities c LEFT JOIN program_years y ON "
-					     "y.id = c.year_id WHERE c.slug = :slug");
 	db_bind_text(st, ":slug", req_param(r, 0));
 	if (db_step(st) != SQLITE_ROW) {
 		resp_error(r, 404, "There is no community at this address.");
@@ -109,23 +108,23 @@ Community *community_from_path(Req *r)
 	return c;
 }
 
+Community *community_from_path(Req *r)
+{
+	return community_by_slug(r, db_prepare(r->db, "SELECT " COMMUNITY_COLUMNS
+						      "FROM communities c LEFT JOIN program_years y "
+						      "ON y.id = c.year_id WHERE c.slug = :slug"));
+}
+
 Community *community_from_path_uncounted(Req *r)
 {
-	sqlite3_stmt *st = db_prepare(
-		r->db, "SELECT c.id, c.slug, c.name, c.audience, c.kind, c.description, c.status, "
-		       "c.commitment, coalesce(c.year_id, 0), coalesce(y.name, ''), "
-		       "coalesce(c.seat_limit, 0), coalesce(c.signup_opens, ''), "
-		       "coalesce(c.soft_deadline, ''), coalesce(c.signup_closes, ''), 0, 0, "
-		       "c.visibility FROM communities c LEFT JOIN program_years y ON "
-		       "y.id = c.year_id WHERE c.slug = :slug");
-	db_bind_text(st, ":slug", req_param(r, 0));
-	if (db_step(st) != SQLITE_ROW) {
-		resp_error(r, 404, "There is no community at this address.");
-		return NULL;
-	}
-	Community *c = read_community(r, st);
-	sqlite3_reset(st);
-	return c;
+	return community_by_slug(
+		r, db_prepare(r->db,
+			      "SELECT c.id, c.slug, c.name, c.audience, c.kind, c.description, c.status, "
+			      "c.commitment, coalesce(c.year_id, 0), coalesce(y.name, ''), "
+			      "coalesce(c.seat_limit, 0), coalesce(c.signup_opens, ''), "
+			      "coalesce(c.soft_deadline, ''), coalesce(c.signup_closes, ''), 0, 0, "
+			      "c.visibility FROM communities c LEFT JOIN program_years y ON "
+			      "y.id = c.year_id WHERE c.slug = :slug"));
 }
 
 SignupWindow signup_window(const Community *c, const char *today)

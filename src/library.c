@@ -4,7 +4,6 @@
  * folder (its documents and its meetings' materials); and the admins' categories page. */
 #include "library.h"
 
-#include <cmark.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,29 +138,6 @@ const char *library_item_url(Req *r, int64_t id)
 	return arena_printf(r->arena, "/library/%lld", (long long)id);
 }
 
-/* Markdown as plain text, for the index and its snippets: the words, no markup (raw HTML
- * dropped, links reduced to their text). */
-static void plain_text(Buf *out, const char *markdown)
-{
-	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_VALIDATE_UTF8);
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *n = cmark_iter_get_node(it);
-		cmark_node_type t = cmark_node_get_type(n);
-		if (ev == CMARK_EVENT_ENTER &&
-		    (t == CMARK_NODE_TEXT || t == CMARK_NODE_CODE || t == CMARK_NODE_CODE_BLOCK))
-			buf_puts(out, cmark_node_get_literal(n));
-		else if (t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK)
-			buf_putc(out, ' ');
-		else if (ev == CMARK_EVENT_EXIT && (t == CMARK_NODE_PARAGRAPH ||
-						    t == CMARK_NODE_HEADING || t == CMARK_NODE_ITEM))
-			buf_putc(out, '\n');
-	}
-	cmark_iter_free(it);
-	cmark_node_free(doc);
-}
-
 void library_index(Db *db, int64_t id)
 {
 	sqlite3_stmt *st = db_prepare(
@@ -181,7 +157,7 @@ void library_index(Db *db, int64_t id)
 	snprintf(url, sizeof url, "/library/%lld", (long long)id);
 	const char *link = db_col_text(st, 3);
 	Buf description = {0};
-	plain_text(&description, db_col_text(st, 2));
+	search_markdown_plain(&description, db_col_text(st, 2));
 	SearchEntry e = {
 		.kind = arena_strdup(a, db_col_text(st, 0)),
 		.ref_id = id,

@@ -73,9 +73,8 @@ void search_clean_text(Buf *out, const char *s, size_t n)
 	}
 }
 
-/* Markdown as the words a reader sees: text, code and link text, without markup, link
- * targets or raw HTML (which the page drops too). Blocks end with a newline. */
-static void markdown_plain(Buf *out, const char *markdown)
+/* Raw HTML is left out because the page drops it too. */
+void search_markdown_plain(Buf *out, const char *markdown)
 {
 	cmark_node *doc = cmark_parse_document(markdown, strlen(markdown), CMARK_OPT_VALIDATE_UTF8);
 	cmark_iter *it = cmark_iter_new(doc);
@@ -367,7 +366,7 @@ void search_put(Db *db, const SearchEntry *e)
 	Buf body = {0}, facets = {0}, title = {0};
 	const char *text = e->body ? e->body : "";
 	if (markdown_kind(e->kind))
-		markdown_plain(&body, text);
+		search_markdown_plain(&body, text);
 	else
 		search_clean_text(&body, text, strlen(text));
 	search_clean_text(&title, e->title ? e->title : "", e->title ? strlen(e->title) : 0);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "db.h"
 
 typedef struct {
@@ -27,6 +28,10 @@ typedef struct {
  * A post's title (its thread's title) is shown with the result but not searched, so the
  * replies of a thread do not all outrank other results on the thread's title. */
 void search_put(Db *db, const SearchEntry *e);
+/* Markdown as the words a reader sees, cleaned as the index keeps text: text, code and link
+ * text, without markup, link targets or raw HTML; blocks end with a newline. For a feature
+ * that builds a SearchEntry body from Markdown and more. */
+void search_markdown_plain(Buf *out, const char *markdown);
 void search_remove(Db *db, const char *kind, int64_t ref_id);
 /* A community turned private (restricted = true) or open: its threads, posts and meetings
  * follow. (Its documents keep their own visibility; the community's entry stays visible.) */
