@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -869,6 +870,17 @@ static bool resolve_listen(struct sockaddr_storage *ss, socklen_t *len)
 	return true;
 }
 
+/* The cores this process may run on: a container's CPU set or `taskset` is often far
+ * smaller than the machine, and more workers than cores only take turns on them. */
+static unsigned usable_cores(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	return online > 0 ? (unsigned)online : 1;
+}
+
 int http_serve(const Route *table)
 {
 	route_table = table;
@@ -889,10 +901,7 @@ int http_serve(const Route *table)
 	socklen_t sslen;
 	if (!resolve_listen(&ss, &sslen))
 		return 1;
-	unsigned threads = config.threads > 0 ? (unsigned)config.threads
-					      : (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
-	if (threads < 1)
-		threads = 1;
+	unsigned threads = config.threads > 0 ? (unsigned)config.threads : usable_cores();
 
 	/* Signals are taken by this thread with sigwait(); the workers inherit the mask. */
 	sigset_t stop_signals;
