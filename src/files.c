@@ -310,27 +310,63 @@ static bool hash_file(FILE *f, int64_t size, unsigned char digest[crypto_hash_sh
 	return done == size;
 }
 
-/* Copies the upload into blob_chunks rows of CHUNK_BYTES: the file is never whole in memory. */
-static bool write_chunks(Db *db, int64_t blob, FILE *f, int64_t size)
+/* Where a new blob's bytes come from, a piece at a time: the next `want` bytes, or NULL when
+ * they cannot be read. An upload is read from its temporary file, so it is never whole in
+ * memory; generated files are already in memory. */
+typedef const unsigned char *(*NextPiece)(void *from, size_t want);
+
+typedef struct {
+	FILE *f;
+	unsigned char *buf;
+} FilePieces;
+
+static const unsigned char *next_file_piece(void *from, size_t want)
 {
-	unsigned char *chunk = malloc(CHUNK_BYTES);
-	bool ok = chunk && fseek(f, 0, SEEK_SET) == 0;
+	FilePieces *p = from;
+	return fread(p->buf, 1, want, p->f) == want ? p->buf : NULL;
+}
+
+static const unsigned char *next_memory_piece(void *from, size_t want)
+{
+	const unsigned char **at = from;
+	const unsigned char *piece = *at;
+	*at += want;
+	return piece;
+}
+
+/* The blob holding the bytes with this digest, stored now if they are new: one blobs row
+ * and size / CHUNK_BYTES rows of blob_chunks, rounded up (none for an empty file). 0 on
+ * failure. */
+static int64_t blob_for(Db *db, const unsigned char digest[crypto_hash_sha256_BYTES],
+			int64_t size, NextPiece next, void *from)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM blobs WHERE sha256 = :sha");
+	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
+	int64_t blob = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	if (blob)
+		return blob;
+	st = db_prepare(db, "INSERT INTO blobs (sha256, size) VALUES (:sha, :size)");
+	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
+	db_bind_int(st, ":size", size);
+	if (!db_run(st))
+		return 0;
+	blob = db_last_id(db);
 	int64_t done = 0;
-	for (int64_t seq = 0; ok && done < size; seq++) {
+	for (int64_t seq = 0; done < size; seq++) {
 		size_t want = size - done < CHUNK_BYTES ? (size_t)(size - done) : CHUNK_BYTES;
-		ok = fread(chunk, 1, want, f) == want;
-		if (!ok)
-			break;
-		sqlite3_stmt *st = db_prepare(db, "INSERT INTO blob_chunks (blob_id, seq, data) "
-						  "VALUES (:b, :s, :d)");
+		const unsigned char *piece = next(from, want);
+		if (!piece)
+			return 0;
+		st = db_prepare(db, "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (:b, :s, :d)");
 		db_bind_int(st, ":b", blob);
 		db_bind_int(st, ":s", seq);
-		db_bind_blob(st, ":d", chunk, (int)want);
-		ok = db_run(st);
+		db_bind_blob(st, ":d", piece, (int)want);
+		if (!db_run(st))
+			return 0;
 		done += (int64_t)want;
 	}
-	free(chunk);
-	return ok && done == size;
+	return blob;
 }
 
 int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
@@ -343,25 +379,18 @@ int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
 	if (!hash_file(u->tmp, u->size, digest))
 		return 0;
 
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM blobs WHERE sha256 = :sha");
-	db_bind_blob(st, ":sha", digest, sizeof digest);
-	int64_t blob = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
-	sqlite3_reset(st);
-	if (!blob) {
-		st = db_prepare(db, "INSERT INTO blobs (sha256, size) VALUES (:sha, :size)");
-		db_bind_blob(st, ":sha", digest, sizeof digest);
-		db_bind_int(st, ":size", u->size);
-		if (!db_run(st))
-			return 0;
-		blob = db_last_id(db);
-		if (!write_chunks(db, blob, u->tmp, u->size))
-			return 0;
-	}
+	FilePieces pieces = {u->tmp, malloc(CHUNK_BYTES)};
+	bool stored = pieces.buf && fseek(u->tmp, 0, SEEK_SET) == 0 &&
+		      blob_for(db, digest, u->size, next_file_piece, &pieces);
+	free(pieces.buf);
+	if (!stored)
+		return 0;
 
 	char name[NAME_MAX_BYTES + 1];
 	clean_name(u->filename, name);
-	st = db_prepare(db, "INSERT INTO files (name, content_type, size, sha256, uploaded_by, "
-			    "created_at) VALUES (:name, :type, :size, :sha, :by, :now)");
+	sqlite3_stmt *st = db_prepare(db, "INSERT INTO files (name, content_type, size, sha256, "
+					  "uploaded_by, created_at) VALUES (:name, :type, :size, "
+					  ":sha, :by, :now)");
 	db_bind_text(st, ":name", name);
 	db_bind_text(st, ":type", type);
 	db_bind_int(st, ":size", u->size);
@@ -374,41 +403,13 @@ int64_t file_store(Db *db, const Upload *u, int64_t user_id, const char **why)
 	return db_run(st) ? db_last_id(db) : 0;
 }
 
-/* The blob holding these bytes, stored now if they are new; 0 on failure. */
-static int64_t blob_for_memory(Db *db, const unsigned char digest[crypto_hash_sha256_BYTES],
-			       const unsigned char *data, size_t n)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT id FROM blobs WHERE sha256 = :sha");
-	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
-	int64_t blob = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
-	sqlite3_reset(st);
-	if (blob)
-		return blob;
-	st = db_prepare(db, "INSERT INTO blobs (sha256, size) VALUES (:sha, :size)");
-	db_bind_blob(st, ":sha", digest, crypto_hash_sha256_BYTES);
-	db_bind_int(st, ":size", (int64_t)n);
-	if (!db_run(st))
-		return 0;
-	blob = db_last_id(db);
-	for (size_t done = 0, seq = 0; done < n || (n == 0 && seq == 0); seq++) {
-		size_t want = n - done < CHUNK_BYTES ? n - done : CHUNK_BYTES;
-		st = db_prepare(db, "INSERT INTO blob_chunks (blob_id, seq, data) VALUES (:b, :s, :d)");
-		db_bind_int(st, ":b", blob);
-		db_bind_int(st, ":s", (int64_t)seq);
-		db_bind_blob(st, ":d", data + done, (int)want);
-		if (!db_run(st))
-			return 0;
-		done += want;
-	}
-	return blob;
-}
-
 int64_t file_store_memory(Db *db, const char *name, const char *type, const void *data,
 			  size_t n, int64_t user_id, int64_t at)
 {
 	unsigned char digest[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(digest, data, n);
-	if (!blob_for_memory(db, digest, data, n))
+	const unsigned char *unread = data;
+	if (!blob_for(db, digest, (int64_t)n, next_memory_piece, &unread))
 		return 0;
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO files (name, content_type, size, sha256, "
 					  "uploaded_by, created_at) VALUES (:name, :type, :size, "

@@ -1,10 +1,16 @@
 /* The file store's decisions that need no server: which kinds of file are accepted (by their
  * bytes, with the name only telling apart kinds that share a container, and containers
- * checked inside), and the Content-Disposition of downloads. */
+ * checked inside), the Content-Disposition of downloads, and how stored bytes are cut into
+ * pieces (the same way whether they came from an upload or from memory). */
+#include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "db.h"
 #include "files.h"
 #include "test.h"
 
@@ -216,9 +222,70 @@ TEST(disposition_names_are_safe)
 	arena_free(a);
 }
 
+/* The pieces of the blob file id names, as (count, total length, whether they join up to
+ * the expected bytes in order). */
+static void check_pieces(Db *db, int64_t file, const unsigned char *want, size_t n,
+			 const char *what)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT c.seq, c.data FROM files f JOIN blobs b ON "
+					  "b.sha256 = f.sha256 JOIN blob_chunks c ON c.blob_id = "
+					  "b.id WHERE f.id = :f ORDER BY c.seq");
+	db_bind_int(st, ":f", file);
+	size_t pieces = 0, at = 0;
+	bool same = true;
+	while (db_step(st) == SQLITE_ROW) {
+		size_t len = (size_t)sqlite3_column_bytes(st, 1);
+		const void *data = sqlite3_column_blob(st, 1);
+		same = same && db_col_int(st, 0) == (int64_t)pieces && at + len <= n &&
+		       (!len || !memcmp(data, want + at, len));
+		at += len, pieces++;
+	}
+	sqlite3_reset(st);
+	CHECK(pieces == (n + 65535) / 65536, "%s: %zu bytes stored as %zu pieces", what, n, pieces);
+	CHECK(same && at == n, "%s: the pieces do not join up to the %zu bytes", what, n);
+}
+
+TEST(stored_bytes_cut_alike_from_uploads_and_memory)
+{
+	char dir[] = "/tmp/practica-unit-files-XXXXXX", path[64];
+	CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+	snprintf(path, sizeof path, "%s/files.db", dir);
+	Db *db = db_open(path, true);
+	CHECK(db != NULL, "db_open");
+	if (!db)
+		return;
+	static unsigned char bytes[65536 * 2 + 1];
+	randombytes_buf(bytes, sizeof bytes);
+	memcpy(bytes, "%PDF-1.4\n", 9); /* an accepted kind for the upload path */
+	static const size_t sizes[] = {0, 1, 65536, 65537, sizeof bytes};
+	for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+		size_t n = sizes[i];
+		int64_t id = file_store_memory(db, "m.pdf", "application/pdf", bytes, n, 0, 1);
+		CHECK(id > 0, "file_store_memory of %zu bytes", n);
+		check_pieces(db, id, bytes, n, "from memory");
+		if (n < 10)
+			continue; /* too short to be an accepted upload */
+		bytes[n - 1] ^= 0x80; /* other bytes than the blob just stored from memory */
+		FILE *tmp = tmpfile();
+		CHECK(tmp && fwrite(bytes, 1, n, tmp) == n, "tmpfile");
+		Upload up = {.field = "file", .filename = "u.pdf", .content_type = "application/pdf",
+			     .tmp = tmp, .size = (int64_t)n};
+		const char *why = NULL;
+		id = file_store(db, &up, 0, &why);
+		CHECK(id > 0, "file_store of %zu bytes: %s", n, why ? why : "");
+		check_pieces(db, id, bytes, n, "from an upload");
+		fclose(tmp);
+	}
+	db_close(db);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	CHECK(system(cmd) == 0, "rm");
+}
+
 int main(void)
 {
 	return RUN_TESTS(real_documents_and_images_accepted, text_kinds_by_name_after_content,
 			 programs_and_markup_refused, office_containers_checked_inside,
-			 upload_reasons_are_human, disposition_names_are_safe);
+			 upload_reasons_are_human, disposition_names_are_safe,
+			 stored_bytes_cut_alike_from_uploads_and_memory);
 }
