@@ -10,7 +10,7 @@
 #include "arena.h"
 #include "embedded.h"
 #include "faults.h"
-#include "posts.h"
+#include "migration_steps.h"
 
 typedef struct {
 	const char *sql; /* the literal's address is the key */
@@ -101,21 +101,13 @@ static int user_version(sqlite3 *h)
 	return v;
 }
 
-/* Migrations with steps in C (rendering Markdown; adding a column only where missing), run
- * before and after the file's SQL, in the same transaction. */
-static const struct {
-	int number;
-	bool (*before)(Db *db), (*after)(Db *db);
-} migration_steps[] = {
-	{12, posts_html_columns, posts_html_backfill},
-};
-
 static bool migration_step(Db *db, int number, bool after)
 {
-	for (size_t k = 0; k < sizeof migration_steps / sizeof *migration_steps; k++)
-		if (migration_steps[k].number == number &&
-		    !(after ? migration_steps[k].after : migration_steps[k].before)(db))
+	for (size_t k = 0; k < migration_step_count; k++) {
+		bool (*step)(Db *) = after ? migration_steps[k].after : migration_steps[k].before;
+		if (migration_steps[k].number == number && step && !step(db))
 			return false;
+	}
 	return true;
 }
 
@@ -166,21 +158,22 @@ static bool migrate(Db *db, const char *path)
 	return true;
 }
 
-/* Posts written without posts.c (`practica bench-data` inserts rows directly) have no stored
- * HTML; they are rendered here, once, when the database is opened to be served or upgraded.
- * Normally there are none, and finding that out is one probe of posts_unrendered. */
-static bool render_missing(Db *db)
+/* The features' repairs of data written without their code (migration_steps.h), each in
+ * its own transaction when its probe says it is needed: normally none is. */
+static bool run_open_repairs(Db *db)
 {
-	sqlite3_stmt *st = db_prepare(db, "SELECT min(id) FROM posts WHERE html IS NULL");
-	bool some = db_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
-	sqlite3_reset(st);
-	bool ok = !some || (exec_plain(db->handle, "BEGIN IMMEDIATE") && posts_html_backfill(db));
-	for (size_t k = 0; k < db->used_len; k++)
-		sqlite3_reset(db->used[k]);
-	db->used_len = 0;
-	if (some)
-		ok = ok ? exec_plain(db->handle, "COMMIT") : (exec_plain(db->handle, "ROLLBACK"), false);
-	return ok;
+	for (size_t i = 0; i < open_repair_count; i++) {
+		bool needed = open_repairs[i].needed(db);
+		bool ok = !needed || (exec_plain(db->handle, "BEGIN IMMEDIATE") &&
+				      open_repairs[i].repair(db));
+		for (size_t k = 0; k < db->used_len; k++)
+			sqlite3_reset(db->used[k]);
+		db->used_len = 0;
+		if (needed && !(ok ? exec_plain(db->handle, "COMMIT")
+				   : (exec_plain(db->handle, "ROLLBACK"), false)))
+			return false;
+	}
+	return true;
 }
 
 static Db *open_connection(const char *path, bool create, bool run_migrations)
@@ -213,7 +206,7 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 			  !strcmp((const char *)sqlite3_column_text(mode, 0), "wal");
 		sqlite3_finalize(mode);
 	}
-	if (run_migrations ? !migrate(db, path) || !render_missing(db)
+	if (run_migrations ? !migrate(db, path) || !run_open_repairs(db)
 			   : user_version(h) != db_schema_version()) {
 		if (!run_migrations)
 			fprintf(stderr, "practica: %s is not at schema version %d\n", path,

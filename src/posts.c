@@ -435,6 +435,14 @@ bool posts_html_columns(Db *db)
 	return true;
 }
 
+bool posts_html_missing(Db *db)
+{
+	sqlite3_stmt *st = db_prepare(db, "SELECT min(id) FROM posts WHERE html IS NULL");
+	bool some = db_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL;
+	sqlite3_reset(st);
+	return some;
+}
+
 bool posts_html_backfill(Db *db)
 {
 	enum { BATCH = 500 };

@@ -54,5 +54,7 @@ bool posts_html_columns(Db *db);
 /* Migration 012's step in C: renders the HTML of every post that has none, inside the
  * migration's transaction. */
 bool posts_html_backfill(Db *db);
+/* Whether some post has no stored HTML (one probe): posts inserted without posts.c. */
+bool posts_html_missing(Db *db);
 
 #endif
