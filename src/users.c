@@ -44,12 +44,9 @@ UserResult user_create(Db *db, const NewUser *nu, int64_t *id_out)
 		db_bind_int(st, ":approved", now);
 	else
 		db_bind_text(st, ":approved", NULL);
-	int rc = db_step(st);
-	sqlite3_reset(st);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT) /* a concurrent registration won the race */
-		return USER_DUPLICATE_EMAIL;
-	if (rc != SQLITE_DONE)
-		return USER_FAILED;
+	/* db_run: a write of its own goes through the writer lock like every other. */
+	if (!db_run(st)) /* a concurrent registration may have won the race for this address */
+		return user_id_by_email(db, nu->email) ? USER_DUPLICATE_EMAIL : USER_FAILED;
 	if (id_out)
 		*id_out = db_last_id(db);
 	return USER_OK;
