@@ -41,7 +41,6 @@
 
 #define PASSWORD "member-password-1"
 #define SCHOOL "Riverside Charter"
-#define BOUNDARY "----practica-crash-boundary"
 #define WORKERS 4
 #define COMMUNITIES 2
 #define SEATS 2
@@ -177,36 +176,12 @@ static Reply post_form(Worker *w, const char *path, const char *n1, const char *
 	return r;
 }
 
-static void part(Str *s, const char *name, const char *value)
-{
-	char head[256];
-	int n = snprintf(head, sizeof head, "--" BOUNDARY "\r\nContent-Disposition: form-data; "
-					    "name=\"%s\"\r\n\r\n", name);
-	str_append(s, head, (size_t)n);
-	str_append(s, value, strlen(value));
-	str_append(s, "\r\n", 2);
-}
-
 /* A multipart upload of a text file with the fields given (name, value pairs, NULL-ended). */
 static Reply upload(Worker *w, const char *path, const char *filename, const char *data,
 		    size_t n, const char *const *fields)
 {
-	Str s = {0};
-	part(&s, "csrf", w->csrf ? w->csrf : "");
-	for (const char *const *f = fields; *f; f += 2)
-		part(&s, f[0], f[1]);
-	char head[256];
-	int h = snprintf(head, sizeof head, "--" BOUNDARY "\r\nContent-Disposition: form-data; "
-					    "name=\"file\"; filename=\"%s\"\r\nContent-Type: "
-					    "text/plain\r\n\r\n", filename);
-	str_append(&s, head, (size_t)h);
-	str_append(&s, data, n);
-	str_append(&s, "\r\n--" BOUNDARY "--\r\n", strlen("\r\n--" BOUNDARY "--\r\n"));
-	Reply r = client_request(w->c, &(Request){
-		.method = "POST", .path = path, .body = s.data, .body_len = s.len,
-		.content_type = "multipart/form-data; boundary=" BOUNDARY});
-	free(s.data);
-	return r;
+	return client_upload_pairs(w->c, w->csrf, path,
+				   &(UploadFile){filename, "text/plain", data, n}, fields);
 }
 
 /* A text file of 1 to ~100 KB naming token on every line, so its bytes are unique. */

@@ -19,7 +19,6 @@
 #define PASSWORD "member-password-1"
 #define SCHOOL "Capital City PCS"
 #define MIB (1024 * 1024)
-#define BOUNDARY "----practica-library-boundary"
 
 typedef struct {
 	const char *email, *name;
@@ -46,39 +45,8 @@ static const unsigned char pdf[] = "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Typ
 
 /* ---- helpers ---- */
 
-/* A multipart body of the NULL-terminated name/value pairs, csrf first, then a "file" part
- * (when filename is not NULL). */
-static char *multipart_v(const char *csrf, const char *filename, const void *data, size_t n,
-			 size_t *len, va_list ap)
-{
-	Str s = {0};
-	char head[1024];
-	int w = snprintf(head, sizeof head, "--%s\r\nContent-Disposition: form-data; name=\"csrf\""
-					    "\r\n\r\n%s\r\n", BOUNDARY, csrf ? csrf : "");
-	str_append(&s, head, (size_t)w);
-	for (const char *name = va_arg(ap, const char *); name; name = va_arg(ap, const char *)) {
-		const char *value = va_arg(ap, const char *);
-		w = snprintf(head, sizeof head, "--%s\r\nContent-Disposition: form-data; "
-						"name=\"%s\"\r\n\r\n", BOUNDARY, name);
-		str_append(&s, head, (size_t)w);
-		str_append(&s, value, strlen(value));
-		str_append(&s, "\r\n", 2);
-	}
-	if (filename) {
-		w = snprintf(head, sizeof head, "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
-						"filename=\"%s\"\r\nContent-Type: application/pdf"
-						"\r\n\r\n", BOUNDARY, filename);
-		str_append(&s, head, (size_t)w);
-		str_append(&s, data, n);
-		str_append(&s, "\r\n", 2);
-	}
-	w = snprintf(head, sizeof head, "--%s--\r\n", BOUNDARY);
-	str_append(&s, head, (size_t)w);
-	*len = s.len;
-	return str_take(&s);
-}
-
-/* POSTs a multipart form as p: fields are name/value pairs ending with NULL. */
+/* POSTs a multipart form as p: fields are name/value pairs ending with NULL, then the file
+ * (a PDF as the browser claims it) when filename is not NULL. */
 static Reply upload(Person *p, const char *path, const char *filename, const void *data, size_t n,
 		    ...) __attribute__((sentinel));
 static Reply upload(Person *p, const char *path, const char *filename, const void *data, size_t n,
@@ -86,13 +54,10 @@ static Reply upload(Person *p, const char *path, const char *filename, const voi
 {
 	va_list ap;
 	va_start(ap, n);
-	size_t len;
-	char *body = multipart_v(p->csrf, filename, data, n, &len, ap);
+	Reply r = client_upload_v(p->c, p->csrf, path,
+				  filename ? &(UploadFile){filename, "application/pdf", data, n} : NULL,
+				  ap);
 	va_end(ap);
-	Reply r = client_request(p->c, &(Request){
-		.method = "POST", .path = path, .body = body, .body_len = len,
-		.content_type = "multipart/form-data; boundary=" BOUNDARY});
-	free(body);
 	return r;
 }
 

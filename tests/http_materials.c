@@ -60,42 +60,12 @@ static int64_t add_meeting(int64_t community, const char *title, int days)
 	return id == SQL_NO_ROW ? 0 : id;
 }
 
-/* A multipart body: csrf, title, and file (name, bytes) when name is not NULL. */
-static char *multipart(const char *csrf, const char *title, const char *name, const void *data,
-		       size_t n, size_t *len)
-{
-	Str s = {0};
-	const char *b = "----practica-test-boundary";
-	char head[512];
-	int w = snprintf(head, sizeof head,
-			 "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-			 "--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n%s\r\n",
-			 b, csrf ? csrf : "", b, title);
-	str_append(&s, head, (size_t)w);
-	if (name) {
-		w = snprintf(head, sizeof head,
-			     "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-			     "Content-Type: application/octet-stream\r\n\r\n", b, name);
-		str_append(&s, head, (size_t)w);
-		str_append(&s, data, n);
-		str_append(&s, "\r\n", 2);
-	}
-	w = snprintf(head, sizeof head, "--%s--\r\n", b);
-	str_append(&s, head, (size_t)w);
-	*len = s.len;
-	return str_take(&s);
-}
-
+/* Uploads file (name, bytes) with a title as p; no file part when name is NULL. */
 static Reply upload(Person *p, const char *path, const char *title, const char *name,
 		    const void *data, size_t n)
 {
-	size_t len;
-	char *body = multipart(p->csrf, title, name, data, n, &len);
-	Reply r = client_request(p->c, &(Request){
-		.method = "POST", .path = path, .body = body, .body_len = len,
-		.content_type = "multipart/form-data; boundary=----practica-test-boundary"});
-	free(body);
-	return r;
+	return client_upload(p->c, p->csrf, path, name ? &(UploadFile){name, NULL, data, n} : NULL,
+			     "title", title, NULL);
 }
 
 static Reply post_as(Person *p, const char *path, const char *name, const char *value)

@@ -794,19 +794,10 @@ TEST(uploaded_file_served_as_sandboxed_attachment)
 	char page[128];
 	snprintf(page, sizeof page, "/meetings/%lld", (long long)assoc);
 	char *csrf = client_csrf(admin, page);
-	const char *b = "----h6-boundary";
 	const char *pdf = "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-	char body[1024];
-	int n = snprintf(body, sizeof body,
-			 "--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-			 "--%s\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nSlides\r\n"
-			 "--%s\r\nContent-Disposition: form-data; name=\"file\"; "
-			 "filename=\"slides.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%s\r\n"
-			 "--%s--\r\n",
-			 b, csrf ? csrf : "", b, b, pdf, b);
-	Reply r = client_request(admin, &(Request){
-		.method = "POST", .path = path, .body = body, .body_len = (size_t)n,
-		.content_type = "multipart/form-data; boundary=----h6-boundary"});
+	Reply r = client_upload(admin, csrf, path,
+				&(UploadFile){"slides.pdf", "application/pdf", pdf, strlen(pdf)},
+				"title", "Slides", NULL);
 	CHECK(r.status == 303, "upload: %ld %.200s", r.status, r.body);
 	reply_free(&r);
 	free(csrf);

@@ -840,6 +840,67 @@ Reply client_post_fields(Client *c, const char *csrf, const char *path, ...)
 	return r;
 }
 
+#define UPLOAD_BOUNDARY "----practica-test-upload-boundary"
+
+static void multipart_field(Str *s, const char *name, const char *value)
+{
+	char head[256];
+	int n = snprintf(head, sizeof head, "--" UPLOAD_BOUNDARY "\r\nContent-Disposition: "
+					    "form-data; name=\"%s\"\r\n\r\n", name);
+	str_append(s, head, (size_t)n);
+	str_append(s, value, strlen(value));
+	str_append(s, "\r\n", 2);
+}
+
+Reply client_upload_pairs(Client *c, const char *csrf, const char *path,
+			  const UploadFile *file, const char *const *pairs)
+{
+	Str s = {0};
+	multipart_field(&s, "csrf", csrf ? csrf : "");
+	for (const char *const *p = pairs; p && *p; p += 2)
+		multipart_field(&s, p[0], p[1]);
+	if (file) {
+		char head[512];
+		int n = snprintf(head, sizeof head, "--" UPLOAD_BOUNDARY "\r\nContent-Disposition: "
+						    "form-data; name=\"file\"; filename=\"%s\"\r\n"
+						    "Content-Type: %s\r\n\r\n", file->name,
+				 file->type ? file->type : "application/octet-stream");
+		str_append(&s, head, (size_t)n);
+		str_append(&s, file->data, file->len);
+		str_append(&s, "\r\n", 2);
+	}
+	str_append(&s, "--" UPLOAD_BOUNDARY "--\r\n", strlen("--" UPLOAD_BOUNDARY "--\r\n"));
+	size_t len = s.len;
+	char *body = str_take(&s);
+	Reply r = client_request(c, &(Request){
+		.method = "POST", .path = path, .body = body, .body_len = len,
+		.content_type = "multipart/form-data; boundary=" UPLOAD_BOUNDARY});
+	free(body);
+	return r;
+}
+
+Reply client_upload_v(Client *c, const char *csrf, const char *path, const UploadFile *file,
+		      va_list ap)
+{
+	const char *pairs[129];
+	int n = 0;
+	for (const char *k; n < 126 && (k = va_arg(ap, const char *));) {
+		pairs[n++] = k;
+		pairs[n++] = va_arg(ap, const char *);
+	}
+	pairs[n] = NULL;
+	return client_upload_pairs(c, csrf, path, file, pairs);
+}
+
+Reply client_upload(Client *c, const char *csrf, const char *path, const UploadFile *file, ...)
+{
+	va_list ap;
+	va_start(ap, file);
+	Reply r = client_upload_v(c, csrf, path, file, ap);
+	va_end(ap);
+	return r;
+}
+
 Reply client_submit(Client *c, const char *form_page, const char *action, ...)
 {
 	char *token = client_csrf(c, form_page);

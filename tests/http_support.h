@@ -143,6 +143,22 @@ Reply client_submit(Client *c, const char *form_page, const char *action, ...)
 Reply client_post_fields(Client *c, const char *csrf, const char *path, ...)
 	__attribute__((sentinel));
 Reply client_post_fields_v(Client *c, const char *csrf, const char *path, va_list pairs);
+/* A file in a multipart form: its name as the browser sends it, the Content-Type it claims
+ * (NULL: application/octet-stream) and its bytes. */
+typedef struct {
+	const char *name, *type;
+	const void *data;
+	size_t len;
+} UploadFile;
+/* POSTs a multipart/form-data body as a browser does: "csrf" = csrf (NULL sends it empty),
+ * the NULL-terminated name/value pairs, then file (when not NULL) as the field "file". The
+ * _pairs form takes the pairs as a NULL-terminated array. */
+Reply client_upload(Client *c, const char *csrf, const char *path, const UploadFile *file, ...)
+	__attribute__((sentinel));
+Reply client_upload_v(Client *c, const char *csrf, const char *path, const UploadFile *file,
+		      va_list pairs);
+Reply client_upload_pairs(Client *c, const char *csrf, const char *path,
+			  const UploadFile *file, const char *const *pairs);
 void reply_free(Reply *r);
 /* The value of the first header with this name (case-insensitive), or NULL. */
 const char *reply_header(const Reply *r, const char *name);
