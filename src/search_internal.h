@@ -1,9 +1,11 @@
-/* What the search files (search.c, search_query.c, search_extract.c, search_page.c) share
- * and nobody else needs. */
+/* What the search files (search.c, search_query.c, search_extract.c, search_page.c,
+ * search_pairs.c) share and nobody else needs. */
 #ifndef PRACTICA_SEARCH_INTERNAL_H
 #define PRACTICA_SEARCH_INTERNAL_H
 #include <stddef.h>
 #include <stdint.h>
+
+#include <sqlite3.h>
 
 #include "buf.h"
 
@@ -26,6 +28,12 @@ static inline int private_use_char(uint32_t c)
 	return (c >= 0xe000 && c <= 0xf8ff) || c >= 0xf0000;
 }
 #define FACET_MARK "\xee\x80\x80"
+
+/* Registers "practica_pairs" on a connection (search_pairs.c): search_index's tokenizer,
+ * porter's words plus, at each word, the pair it starts with the next one, so a quoted phrase
+ * is found through its pairs. Every connection that reads or writes search_index needs it;
+ * search.c registers it on every connection SQLite opens in a process linked with it. */
+void search_pairs_register(fts5_api *api);
 
 /* The markers snippet() and highlight() put around matches. */
 #define MARK_OPEN "\x01"

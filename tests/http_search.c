@@ -471,6 +471,39 @@ TEST(pages_of_results)
 	reply_free(&r);
 }
 
+/* An index made before phrase pairs (over porter, as migrations 007 and 011 made it) is made
+ * again over practica_pairs, once, by the next `practica upgrade` (or start), from the
+ * entries it already has: the same entries, consistent, and phrases found. */
+TEST(index_from_before_phrase_pairs_is_made_again)
+{
+	char *before = index_snapshot();
+	CHECK(sql_exec(&srv, "BEGIN; DROP TABLE search_index; CREATE VIRTUAL TABLE search_index "
+			     "USING fts5(title, body, facets, content = 'search_entries', "
+			     "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics "
+			     "2'); INSERT INTO search_index (search_index) VALUES ('rebuild'); "
+			     "COMMIT"),
+	      "the old index");
+	RunResult rr;
+	CHECK(run_practica(&rr, NULL, "upgrade", "--db", srv.db, NULL) == 0, "upgrade: %s",
+	      rr.err);
+	CHECK(strstr(rr.err, "adding phrase pairs"), "no word of the rebuild: %s", rr.err);
+	run_result_free(&rr);
+	CHECK(sql_int(&srv, "SELECT count(*) FROM sqlite_master WHERE name = 'search_index' AND "
+			    "instr(sql, 'practica_pairs') > 0") == 1,
+	      "search_index is not over practica_pairs");
+	CHECK(run_practica(&rr, NULL, "upgrade", "--db", srv.db, NULL) == 0 &&
+		      !strstr(rr.err, "adding phrase pairs"),
+	      "the second upgrade rebuilt again: %s", rr.err);
+	run_result_free(&rr);
+	char *after = index_snapshot();
+	CHECK(before && after && !strcmp(before, after), "the entries changed");
+	CHECK(index_consistent(), "integrity check failed");
+	free(before);
+	free(after);
+	CHECK(finds(&mo, "\"zephyr staffing plan\"", "", "Zephyr staffing plan"), "the phrase");
+	CHECK(!finds(&mo, "\"staffing zephyr\"", "", "Zephyr staffing plan"), "words out of order");
+}
+
 TEST(reindex_rebuilds_an_equal_index)
 {
 	char *before = index_snapshot();
@@ -646,7 +679,8 @@ int main(void)
 			   snippets_highlighted_and_escaped, filters_by_kind_and_community,
 			   filter_tokens_are_not_words, private_community_invisible_to_others,
 			   visibility_follows_the_community,
-			   hostile_queries_never_fail, pages_of_results, reindex_rebuilds_an_equal_index,
+			   hostile_queries_never_fail, pages_of_results,
+			   index_from_before_phrase_pairs_is_made_again, reindex_rebuilds_an_equal_index,
 			   pdf_text_is_searchable, stops_cleanly);
 	fprintf(stderr, "http_search: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);

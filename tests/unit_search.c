@@ -4,7 +4,9 @@
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "buf.h"
 #include "html.h"
 #include "search.h"
 #include "test.h"
@@ -13,30 +15,37 @@
 
 static sqlite3 *fts;
 
-/* An FTS5 table shaped like the real index, to try cleaned queries on. */
+/* An FTS5 table shaped like the real index (its tokenizer, practica_pairs, registered by
+ * src/search.c on every connection), to try cleaned queries on; and its twin `w` over
+ * porter alone, which the index used before phrase pairs: both must find the same rows. */
 static void open_fts(void)
 {
 	if (fts)
 		return;
 	sqlite3_open(":memory:", &fts);
-	sqlite3_exec(fts,
-		     "CREATE VIRTUAL TABLE t USING fts5(title, body, facets, tokenize = 'porter "
-		     "unicode61 remove_diacritics 2');"
-		     "INSERT INTO t VALUES ('Budget template', 'The cash flow forecast for the "
+	const char *rows = "VALUES ('Budget template', 'The cash flow forecast for the "
 		     "school year', '\xee\x80\x80" "kdocument \xee\x80\x80" "c1'), ('Café résumé', "
 		     "'after-school program, don''t panic', '\xee\x80\x80" "kthread \xee\x80\x80" "c2 "
 		     "\xee\x80\x80" "r \xee\x80\x80" "r2'), ('Nurse', 'health office', "
-		     "'\xee\x80\x80" "kpost \xee\x80\x80" "c0');",
-		     NULL, NULL, NULL);
+		     "'\xee\x80\x80" "kpost \xee\x80\x80" "c0')";
+	char *sql = sqlite3_mprintf(
+		"CREATE VIRTUAL TABLE t USING fts5(title, body, facets, tokenize = "
+		"'practica_pairs'); INSERT INTO t %s; CREATE VIRTUAL TABLE w USING fts5(title, body, "
+		"facets, tokenize = 'porter unicode61 remove_diacritics 2'); INSERT INTO w %s;",
+		rows, rows);
+	CHECK(sqlite3_exec(fts, sql, NULL, NULL, NULL) == SQLITE_OK, "tables: %s",
+	      sqlite3_errmsg(fts));
+	sqlite3_free(sql);
 }
 
-/* Runs the cleaned query the way search_run() wraps it; returns the number of matches, or
- * -1 when SQLite refused the query. */
-static int matches(const char *clean)
+/* Runs the cleaned query the way search_run() wraps it on table t (or its porter twin);
+ * returns the number of matches, or -1 when SQLite refused the query. */
+static int matches_in(const char *table, const char *clean)
 {
 	open_fts();
-	char *sql = sqlite3_mprintf("SELECT count(*) FROM t WHERE t MATCH '(' || ?1 || ') NOT "
-				    "(\"\xee\x80\x80" "r\" NOT \"\xee\x80\x80" "r2\")'");
+	char *sql = sqlite3_mprintf("SELECT count(*) FROM %s WHERE %s MATCH '(' || ?1 || ') NOT "
+				    "(\"\xee\x80\x80" "r\" NOT \"\xee\x80\x80" "r2\")'",
+				    table, table);
 	sqlite3_stmt *st = NULL;
 	int n = -1;
 	if (sqlite3_prepare_v2(fts, sql, -1, &st, NULL) == SQLITE_OK) {
@@ -46,6 +55,13 @@ static int matches(const char *clean)
 	}
 	sqlite3_finalize(st);
 	sqlite3_free(sql);
+	return n;
+}
+
+static int matches(const char *clean)
+{
+	int n = matches_in("t", clean), porter = matches_in("w", clean);
+	CHECK(n == porter, "%s: %d matches, %d over porter alone", clean, n, porter);
 	return n;
 }
 
@@ -214,6 +230,99 @@ TEST(random_input_always_valid)
 		}
 	}
 	CHECK(refused == 0, "%d refused", refused);
+}
+
+/* Every match of q in table, in rowid order, with its highlighted title and body and a short
+ * snippet: what the search page shows of it. */
+static char *shown(const char *table, const char *q)
+{
+	char *sql = sqlite3_mprintf("SELECT rowid, highlight(%s, 0, '[', ']'), highlight(%s, 1, "
+				    "'[', ']'), snippet(%s, 1, '[', ']', '…', 6) FROM %s WHERE %s "
+				    "MATCH ?1 ORDER BY rowid",
+				    table, table, table, table, table);
+	sqlite3_stmt *st = NULL;
+	Buf out = {0};
+	if (sqlite3_prepare_v2(fts, sql, -1, &st, NULL) != SQLITE_OK) {
+		buf_printf(&out, "refused: %s", sqlite3_errmsg(fts));
+	} else {
+		sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			buf_printf(&out, "%lld %s / %s / %s\n", (long long)sqlite3_column_int64(st, 0),
+				   sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+				   sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	sqlite3_free(sql);
+	char *s = strdup(out.data ? out.data : "");
+	buf_free(&out);
+	return s;
+}
+
+/* The index's tokenizer adds, at each word, the pair it starts (src/search_pairs.c): a phrase
+ * is found through its pairs. It must find exactly what word positions find (repeated words,
+ * overlapping phrases, a phrase that ends in a prefix, words split by punctuation, stems and
+ * folded accents) and mark and cut the text exactly as before. */
+TEST(phrase_pairs_find_what_positions_find)
+{
+	open_fts();
+	const char *rows =
+		"VALUES (1, 'School board policy', 'The board board policy: a b x b c. Restorative "
+		"circle protocol for the school budgets.'), (2, 'Circle time', 'a b c and then "
+		"restorative circles, protocols. Café résumé reviewed by the board.'), (3, '', "
+		"'policy board school. the the the the. Budget budgeting budgets cash-flow'), (4, "
+		"'Résumé tips', 'x y z x y z x y. after-school program restorative circle.')";
+	char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE pp USING fts5(title, body, tokenize = "
+				    "'practica_pairs'); INSERT INTO pp (rowid, title, body) %s; "
+				    "CREATE VIRTUAL TABLE pw USING fts5(title, body, tokenize = "
+				    "'porter unicode61 remove_diacritics 2'); INSERT INTO pw (rowid, "
+				    "title, body) %s;",
+				    rows, rows);
+	CHECK(sqlite3_exec(fts, sql, NULL, NULL, NULL) == SQLITE_OK, "tables: %s",
+	      sqlite3_errmsg(fts));
+	sqlite3_free(sql);
+	static const struct {
+		const char *typed, *rows;
+	} cases[] = {
+		{"\"a b c\"", "2"}, /* row 1 has "a b" and "b c", not "a b c" */
+		{"\"board policy\"", "1"},
+		{"\"board board policy\"", "1"},
+		{"\"the the the\"", "3"},
+		{"\"x y z x y\"", "4"},
+		{"\"restorative circle protocol\"", "1 2"}, /* stems: circles, protocols */
+		/* The cleaner makes no prefix phrases, but the tokenizer serves any FTS5 query: */
+		{"=\"restorative circ\"*", "1 2 4"},
+		{"=\"school budg\"*", "1"},
+		{"=\"board board\"* \"a b\"*", "1"},
+		{"\"circle protocol\" school", "1"},
+		{"\"cash flow\"", "3"},
+		{"\"after school program\"", "4"},
+		{"\"cafe resume\"", "2"},
+		{"\"budget budgeting budgets\"", "3"},
+		{"board -\"board policy\"", "2 3"},
+		{"\"b c\" OR \"school policy\"", "1 2"},
+		{"\"policy board\"", "3"},
+		{"circ*", "1 2 4"},
+		{"\"time\"", "2"},
+		{"\"tips x\"", ""}, /* no phrase across columns */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		/* "=...": an FTS5 query as it is, not through the cleaner */
+		const char *q = cases[i].typed[0] == '=' ? cases[i].typed + 1 : clean(cases[i].typed);
+		char *pairs = shown("pp", q), *words = shown("pw", q);
+		CHECK_STR(pairs, words);
+		Buf ids = {0};
+		for (const char *line = pairs; *line; line = strchr(line, '\n') + 1)
+			buf_printf(&ids, "%s%.*s", ids.len ? " " : "", (int)strcspn(line, " "), line);
+		CHECK(!strcmp(ids.data ? ids.data : "", cases[i].rows), "%s: rows [%s], want [%s]",
+		      cases[i].typed, ids.data ? ids.data : "", cases[i].rows);
+		buf_free(&ids);
+		free(pairs);
+		free(words);
+	}
+	/* The FTS5 index checks itself against the text it was given. */
+	CHECK(sqlite3_exec(fts, "INSERT INTO pp (pp, rank) VALUES ('integrity-check', 0)", NULL,
+			   NULL, NULL) == SQLITE_OK,
+	      "integrity-check: %s", sqlite3_errmsg(fts));
 }
 
 /* ---- extraction ---- */
@@ -388,6 +497,7 @@ int main(void)
 			   operators_and_syntax_are_words_or_nothing,
 			   punctuation_and_symbols_only_is_unusable, invalid_utf8_never_reaches_the_query,
 			   letters_beyond_ascii, very_long_input_is_bounded, random_input_always_valid,
+			   phrase_pairs_find_what_positions_find,
 			   plain_text_and_markdown, html_without_tags, pdf_through_pdftotext,
 			   docx_through_unzip, other_types_have_no_text);
 	sqlite3_close(fts);
