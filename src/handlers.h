@@ -71,6 +71,7 @@ void handle_admin_meeting_create(Req *r);
 void handle_meeting_edit(Req *r);
 void handle_meeting_update(Req *r);
 void handle_meeting_cancel(Req *r);
+void handle_meeting_restore(Req *r);
 /* agenda.c */
 void handle_agenda_add(Req *r);
 void handle_agenda_delete(Req *r);

@@ -244,6 +244,9 @@ void handle_meeting(Req *r)
 		if (!m->cancelled)
 			button_form(r, arena_printf(r->arena, "%s/cancel", base), "Cancel this meeting",
 				    "secondary danger");
+		else
+			button_form(r, arena_printf(r->arena, "%s/restore", base),
+				    "Put this meeting back on the schedule", "secondary");
 		html_raw(&r->out, "</div>\n");
 	}
 	meeting_details(r, m);
@@ -824,29 +827,55 @@ void handle_meeting_update(Req *r)
 	resp_redirect(r, arena_printf(r->arena, "%s?notice=meeting-saved", meeting_url(r, m)));
 }
 
-void handle_meeting_cancel(Req *r)
+/* Cancels a scheduled meeting or puts a cancelled one back on the schedule (a mistaken
+ * cancel, or plans that changed again): the meeting stays where it was, its calendar
+ * entries follow (sequence bumped), and the people it concerns are told either way. */
+static void set_cancelled(Req *r, bool cancel)
 {
 	Meeting *m = meeting_managed_from_path(r);
 	if (!m)
 		return;
+	const char *failed = cancel ? "The meeting could not be cancelled just now. Please try again."
+				    : "The meeting could not be restored just now. Please try again.";
 	if (!db_begin(r->db)) {
-		resp_error(r, 503, "The meeting could not be cancelled just now. Please try again.");
+		resp_error(r, 503, failed);
 		return;
 	}
-	sqlite3_stmt *st = db_prepare(r->db, "UPDATE meetings SET status = 'cancelled' WHERE "
-					     "id = :id AND status = 'scheduled'");
+	sqlite3_stmt *st = db_prepare(r->db, "UPDATE meetings SET status = :to WHERE id = :id AND "
+					     "status = :from");
+	db_bind_text(st, ":to", cancel ? "cancelled" : "scheduled");
+	db_bind_text(st, ":from", cancel ? "scheduled" : "cancelled");
 	db_bind_int(st, ":id", m->id);
 	if (!db_run(st) || db_changes(r->db) != 1) {
 		db_rollback(r->db);
-		resp_error(r, 409, "This meeting is already cancelled.");
+		resp_error(r, 409, cancel ? "This meeting is already cancelled."
+					  : "This meeting is not cancelled.");
 		return;
 	}
 	meeting_touch(r->db, m->id);
+	const char *where = *m->community_name ? m->community_name : "All communities";
+	notify_community(r->db, m->community_id, r->user->id, "meeting",
+			 arena_printf(r->arena, "%s: “%s” on %s is %s", where, m->title,
+				      format_when(r, m->starts_at, m->ends_at),
+				      cancel ? "cancelled" : "back on the schedule"),
+			 meeting_url(r, m));
 	if (!db_commit(r->db)) {
 		db_rollback(r->db);
-		resp_error(r, 503, "The meeting could not be cancelled just now. Please try again.");
+		resp_error(r, 503, failed);
 		return;
 	}
-	resp_redirect(r, arena_printf(r->arena, "%s?notice=meeting-cancelled", meeting_url(r, m)));
-	audit(r, "meeting.cancel", "meeting #%lld %s", (long long)m->id, m->title);
+	resp_redirect(r, arena_printf(r->arena, "%s?notice=%s", meeting_url(r, m),
+				      cancel ? "meeting-cancelled" : "meeting-restored"));
+	audit(r, cancel ? "meeting.cancel" : "meeting.restore", "meeting #%lld %s",
+	      (long long)m->id, m->title);
+}
+
+void handle_meeting_cancel(Req *r)
+{
+	set_cancelled(r, true);
+}
+
+void handle_meeting_restore(Req *r)
+{
+	set_cancelled(r, false);
 }

@@ -138,7 +138,9 @@ static const struct {
 	{"highlights-saved", "The highlights were saved."},
 	{"material-added", "The material was added."},
 	{"material-deleted", "The material was deleted."},
-	{"meeting-cancelled", "The meeting was cancelled. It stays listed, marked cancelled."},
+	{"meeting-cancelled", "The meeting was cancelled. It stays listed, marked cancelled, and "
+			      "its people were told."},
+	{"meeting-restored", "The meeting is back on the schedule, and its people were told."},
 	{"meeting-created", "The meeting was scheduled. Add its agenda below."},
 	{"meeting-saved", "The meeting was saved; calendars will pick up the change."},
 	{"meeting-signed-in", "You are signed in to this meeting. Thank you for coming!"},

@@ -85,6 +85,8 @@ const Route routes[] = {
 	     "save a meeting (bumps its calendar sequence)"),
 	POST("/communities/:slug/meetings/:id/cancel", handle_meeting_cancel, FACILITATOR,
 	     "cancel a meeting (it stays visible)"),
+	POST("/communities/:slug/meetings/:id/restore", handle_meeting_restore, FACILITATOR,
+	     "put a cancelled meeting back on the schedule"),
 	GET("/admin/meetings/new", handle_admin_meeting_new, ADMIN,
 	    "schedule an association-wide meeting or series"),
 	POST("/admin/meetings", handle_admin_meeting_create, ADMIN,
@@ -95,6 +97,8 @@ const Route routes[] = {
 	     "save an association-wide meeting"),
 	POST("/admin/meetings/:id/cancel", handle_meeting_cancel, ADMIN,
 	     "cancel an association-wide meeting"),
+	POST("/admin/meetings/:id/restore", handle_meeting_restore, ADMIN,
+	     "put a cancelled association-wide meeting back on the schedule"),
 	/* agenda.c */
 	GET("/meetings/:id/agenda", handle_agenda_print, MEMBER, "printable agenda"),
 	POST("/communities/:slug/meetings/:id/agenda", handle_agenda_add, FACILITATOR,

@@ -263,6 +263,49 @@ TEST(cancel_keeps_meeting_visible)
 	reply_free(&r);
 	r = post_as(&fac, cancel, NULL);
 	expect(&r, 409, "cancelling twice");
+	CHECK(sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld AND kind = "
+			    "'meeting' AND text LIKE '%%Cancel me%%is cancelled' AND link = "
+			    "'/meetings/%lld'", (long long)part.id, (long long)id) == 1,
+	      "the participant was not told of the cancellation");
+	CHECK(sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld AND text "
+			    "LIKE '%%Cancel me%%'", (long long)fac.id) == 0,
+	      "the facilitator was notified of their own cancel");
+}
+
+/* A mistaken cancel is undone: the meeting is scheduled again, its calendar entries follow
+ * (sequence bumped again) and its people are told; only its managers may. */
+TEST(cancelled_meeting_put_back_on_schedule)
+{
+	int64_t id = make_meeting("Back on", "2030-12-04");
+	const char *base = path("/communities/cop-a/meetings/%lld", (long long)id);
+	const char *restore = path("%s/restore", base);
+	Reply r = post_as(&fac, restore, NULL);
+	expect(&r, 409, "restoring a meeting that is not cancelled");
+	r = post_as(&fac, path("%s/cancel", base), NULL);
+	expect(&r, 303, "cancel");
+	r = client_get(fac.c, path("/meetings/%lld", (long long)id));
+	CHECK(r.status == 200 && body_has(&r, path("action=\"%s\"", restore)),
+	      "no restore button for the facilitator on a cancelled meeting");
+	reply_free(&r);
+	r = post_as(&part, restore, NULL);
+	CHECK(r.status == 403, "a participant restored a meeting: %ld", r.status);
+	reply_free(&r);
+	CHECK(sql_int(&srv, "SELECT status = 'cancelled' FROM meetings WHERE id = %lld",
+		      (long long)id) == 1, "a refused restore changed the meeting");
+	r = post_as(&fac, restore, NULL);
+	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-restored", (long long)id)),
+	      "status %ld Location %s", r.status, reply_location(&r));
+	reply_free(&r);
+	CHECK(sql_int(&srv, "SELECT status = 'scheduled' AND sequence = 2 FROM meetings WHERE "
+			    "id = %lld", (long long)id) == 1, "not scheduled again with a bumped sequence");
+	CHECK(sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld AND text "
+			    "LIKE '%%Back on%%back on the schedule'", (long long)part.id) == 1,
+	      "the participant was not told the meeting is back on");
+	r = client_get(part.c, path("/meetings/%lld", (long long)id));
+	CHECK(r.status == 200 && !body_has(&r, "cancelled-note"), "still shown as cancelled");
+	reply_free(&r);
+	r = post_as(&fac, restore, NULL);
+	expect(&r, 409, "restoring twice");
 }
 
 TEST(monthly_series_by_weekday)
@@ -689,8 +732,8 @@ int main(void)
 	started = setup();
 	int rc = RUN_TESTS(server_started, create_meeting_stores_utc_and_shows_local_time,
 			   create_validation_errors_422_no_row, edit_bumps_sequence_and_keeps_uid,
-			   cancel_keeps_meeting_visible, monthly_series_by_weekday,
-			   weekly_series_and_limit, agenda_add_move_delete,
+			   cancel_keeps_meeting_visible, cancelled_meeting_put_back_on_schedule,
+			   monthly_series_by_weekday, weekly_series_and_limit, agenda_add_move_delete,
 			   printable_agenda_and_sign_in_sheet,
 			   community_home_and_directory_show_meetings,
 			   community_routes_authorization, association_wide_meetings_admin_only,
