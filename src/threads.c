@@ -20,6 +20,7 @@
 #include "notify.h"
 #include "page.h"
 #include "posts.h"
+#include "thread_cache.h"
 #include "validate.h"
 
 #define REPLIES_PAGE 50 /* replies per thread page */
@@ -32,14 +33,24 @@ typedef struct {
 	const char *title, *slug, *community_name; /* slug "" on the association-wide board */
 	bool question, is_private;
 	bool may_reply, may_moderate, is_asker;
+	bool followed, has_shares;
+	ThreadVersion version; /* what its kept pages were built from (thread_cache.h) */
 } Thread;
 
-/* Loads a thread the signed-in member may read; otherwise answers 404 and returns NULL. */
+static const char not_found[] = "There is no discussion at this address, or it belongs to a "
+				"community whose discussions are private.";
+
+/* Loads a thread the signed-in member may read; otherwise answers 404 and returns NULL.
+ * One statement reads the thread, who may read, reply to and moderate it, and the counts
+ * its kept pages are checked against. The access rules are those of discussions.c's
+ * thread_readable() (communities.c's community_readable_by()), community_postable() and
+ * community_moderated_by(), computed in the same statement instead of four more: a change
+ * to those rules must be made here too (tests/http_discussions.c and http_authz.c check
+ * them through this page). */
 static Thread *load_thread(Req *r, int64_t id)
 {
-	if (!thread_readable(r, id)) {
-		resp_error(r, 404, "There is no discussion at this address, or it belongs to a "
-				   "community whose discussions are private.");
+	if (!r->user || !r->user->is_member) {
+		resp_error(r, 404, not_found);
 		return NULL;
 	}
 	sqlite3_stmt *st = db_prepare(
@@ -54,17 +65,34 @@ static Thread *load_thread(Req *r, int64_t id)
 		       "EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = s.community_id AND "
 		       "m.user_id = :me AND m.status = 'participant'))), coalesce(t.reply_count + "
 		       "t.deleted_replies, (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND "
-		       "p.id > (SELECT min(id) FROM posts WHERE thread_id = t.id))) FROM threads t "
-		       "LEFT JOIN communities c ON c.id = t.community_id WHERE t.id = :t");
+		       "p.id > (SELECT min(id) FROM posts WHERE thread_id = t.id))), "
+		       "c.id IS NOT NULL, coalesce(c.visibility = 'open', 0), "
+		       "EXISTS (SELECT 1 FROM facilitators f WHERE f.community_id = t.community_id AND "
+		       "f.user_id = :me), EXISTS (SELECT 1 FROM memberships m WHERE m.community_id = "
+		       "t.community_id AND m.user_id = :me AND m.status = 'participant'), "
+		       "EXISTS (SELECT 1 FROM thread_follows WHERE thread_id = t.id AND user_id = :me "
+		       "AND following = 1), EXISTS (SELECT 1 FROM thread_shares WHERE thread_id = "
+		       "t.id), coalesce((SELECT n FROM thread_changes WHERE thread_id = t.id), 0), "
+		       "coalesce((SELECT n FROM change_counts WHERE name = 'people'), 0) "
+		       "FROM threads t LEFT JOIN communities c ON c.id = t.community_id WHERE t.id = :t");
 	db_bind_int(st, ":t", id);
 	db_bind_int(st, ":me", r->user->id);
 	if (db_step(st) != SQLITE_ROW) {
-		resp_error(r, 404, "There is no discussion at this address.");
+		resp_error(r, 404, not_found);
+		return NULL;
+	}
+	bool admin = r->user->is_admin;
+	int64_t community = db_col_int(st, 1);
+	bool found = db_col_int(st, 15), open = db_col_int(st, 16);
+	bool facilitates = db_col_int(st, 17), participates = db_col_int(st, 18);
+	if (community && !(found && (open || admin || facilitates || participates))) {
+		sqlite3_reset(st);
+		resp_error(r, 404, not_found);
 		return NULL;
 	}
 	Thread *t = arena_alloc(r->arena, sizeof *t);
 	t->id = db_col_int(st, 0);
-	t->community_id = db_col_int(st, 1);
+	t->community_id = community;
 	t->author_id = db_col_int(st, 2);
 	t->answer_post_id = db_col_int(st, 3);
 	t->first_post_id = db_col_int(st, 4);
@@ -78,10 +106,13 @@ static Thread *load_thread(Req *r, int64_t id)
 	t->is_private = db_col_int(st, 12);
 	bool shared_to_mine = db_col_int(st, 13);
 	t->replies_shown = db_col_int(st, 14);
+	t->followed = db_col_int(st, 19);
+	t->has_shares = db_col_int(st, 20);
+	t->version = (ThreadVersion){db_col_int(st, 21), db_col_int(st, 22)};
 	sqlite3_reset(st);
 	/* Replying is open to those who may post on the home board or a board it is shared to. */
-	t->may_reply = shared_to_mine || community_postable(r, t->community_id);
-	t->may_moderate = community_moderated_by(r, t->community_id);
+	t->may_reply = shared_to_mine || !community || admin || facilitates || participates;
+	t->may_moderate = admin || (community && facilitates);
 	t->is_asker = t->author_id == r->user->id;
 	return t;
 }
@@ -232,14 +263,117 @@ static void when(Req *r, int64_t at)
 	buf_append(&r->out, text, (size_t)(p - text));
 }
 
+/* What differs between readers of the same posts: written where the article has a slot,
+ * either at once or, while a page is built to be kept, recorded as a ThreadSlot and filled in
+ * each time the kept page is copied out (thread_cache.h). Everything else in an article is the
+ * same for every reader, and depends only on the thread's posts, its answer and question flag
+ * and the members shown (the change counts of migration 014). */
+enum {
+	SLOT_UNREAD_CLASS, /* " unread" in the article's class */
+	SLOT_NEW_BADGE,    /* the New badge */
+	SLOT_ACTIONS,      /* Edit, Mark as the answer, Delete */
+	SLOT_UNACCEPT,     /* Unmark the answer, under the accepted answer */
+	SLOT_REPLIES_HEAD, /* the reply count, the pager and the list's opening tag */
+};
+
+typedef struct {
+	const Thread *t;
+	int64_t page, pages;
+	bool building; /* record slots instead of filling them */
+	ThreadSlot *slots;
+	size_t nslots, cap;
+} View;
+
+static void pager(Req *r, const Thread *t, int64_t page, int64_t pages);
+
+static bool unread_by_viewer(Req *r, const Thread *t, const ThreadSlot *s)
+{
+	return s->post_id > t->last_read && s->author_id != r->user->id;
+}
+
+/* Runs under the thread cache's lock when a kept page is copied out: no database access
+ * (csrf_token() was computed before). */
+static void view_fill(Req *r, const ThreadSlot *s, void *ctx)
+{
+	const View *v = ctx;
+	const Thread *t = v->t;
+	switch (s->kind) {
+	case SLOT_UNREAD_CLASS:
+		if (unread_by_viewer(r, t, s))
+			buf_append(&r->out, " unread", 7);
+		break;
+	case SLOT_NEW_BADGE:
+		if (unread_by_viewer(r, t, s))
+			html_raw(&r->out, " <span class=\"badge badge-new\">New</span>");
+		break;
+	case SLOT_ACTIONS: {
+		bool opening = s->post_id == t->first_post_id, accepted = s->post_id == t->answer_post_id;
+		bool mine = s->author_id == r->user->id;
+		bool can_accept = t->question && !opening && !accepted &&
+				  (t->is_asker || t->may_moderate);
+		if (!mine && !t->may_moderate && !can_accept)
+			break;
+		html_raw(&r->out, "<div class=\"post-actions\">");
+		if (mine)
+			html(&r->out, "<a class=\"button secondary\" href=\"/posts/%lld/edit\">Edit"
+				      "<span class=\"visually-hidden\"> this post</span></a> ",
+			     (long long)s->post_id);
+		if (can_accept)
+			button_form(r, arena_printf(r->arena, "/posts/%lld/accept",
+						    (long long)s->post_id),
+				    "Mark as the answer", "secondary");
+		if (mine || t->may_moderate)
+			button_form(r, arena_printf(r->arena, "/posts/%lld/delete",
+						    (long long)s->post_id),
+				    "Delete", "danger");
+		html_raw(&r->out, "</div>\n");
+		break;
+	}
+	case SLOT_UNACCEPT:
+		if (t->is_asker || t->may_moderate)
+			button_form(r, arena_printf(r->arena, "/threads/%lld/unaccept", (long long)t->id),
+				    "Unmark the answer", "secondary");
+		break;
+	case SLOT_REPLIES_HEAD:
+		html(&r->out, "<h2 id=\"h-replies\">%lld repl%s</h2>\n", (long long)t->reply_count,
+		     t->reply_count == 1 ? "y" : "ies");
+		pager(r, t, v->page, v->pages);
+		if (v->page == v->pages)
+			html(&r->out, "<div id=\"posts\" class=\"posts\" data-events=\"/threads/%lld/"
+				      "events\" data-fragment=\"/threads/%lld/replies\" data-after="
+				      "\"%lld\">\n",
+			     (long long)t->id, (long long)t->id, (long long)t->last_post_id);
+		else
+			html_raw(&r->out, "<div class=\"posts\">\n");
+		break;
+	}
+}
+
+static void viewer_part(Req *r, View *v, int kind, int64_t post_id, int64_t author_id)
+{
+	ThreadSlot slot = {r->out.len, kind, post_id, author_id};
+	if (!v->building) {
+		view_fill(r, &slot, v);
+		return;
+	}
+	if (v->nslots == v->cap) {
+		v->cap = v->cap ? v->cap * 2 : 64;
+		ThreadSlot *bigger = arena_alloc(r->arena, v->cap * sizeof *bigger);
+		if (v->nslots)
+			memcpy(bigger, v->slots, v->nslots * sizeof *bigger);
+		v->slots = bigger;
+	}
+	v->slots[v->nslots++] = slot;
+}
+
 /* One post as an <article>; anchor is its element id ("post-12", or "answer" for the copy
  * shown under the question). The page and the live-update fragment both use this. */
-static void post_article(Req *r, const Thread *t, sqlite3_stmt *st, const char *anchor)
+static void post_article(Req *r, View *v, sqlite3_stmt *st, const char *anchor)
 {
+	const Thread *t = v->t;
 	int64_t id = db_col_int(st, P_ID), author = db_col_int(st, P_AUTHOR_ID);
 	int64_t deleted = db_col_int(st, P_DELETED), edited = db_col_int(st, P_EDITED);
 	bool opening = id == t->first_post_id, accepted = id == t->answer_post_id;
-	bool unread = id > t->last_read && author != r->user->id;
 	if (deleted) {
 		html(&r->out, "<article class=\"post deleted\" id=\"%s\">\n<p class=\"meta\">%s by "
 			      "<a href=\"/members/%lld\">%s</a> was deleted by %s on ",
@@ -249,14 +383,15 @@ static void post_article(Req *r, const Thread *t, sqlite3_stmt *st, const char *
 		html_raw(&r->out, ".</p>\n</article>\n");
 		return;
 	}
-	html(&r->out, "<article class=\"post%s%s\" id=\"%s\" aria-labelledby=\"%s-by\">\n"
+	html_raw(&r->out, "<article class=\"post");
+	viewer_part(r, v, SLOT_UNREAD_CLASS, id, author);
+	html(&r->out, "%s\" id=\"%s\" aria-labelledby=\"%s-by\">\n"
 		      "<header class=\"post-header\">\n<p><a class=\"person-name\" id=\"%s-by\" "
 		      "href=\"/members/%lld\">%s</a> <span class=\"meta\">%s%s%s</span>",
-	     unread ? " unread" : "", accepted ? " accepted" : "", anchor, anchor, anchor,
-	     (long long)author, db_col_text(st, P_AUTHOR), db_col_text(st, P_JOB),
+	     accepted ? " accepted" : "", anchor, anchor, anchor, (long long)author,
+	     db_col_text(st, P_AUTHOR), db_col_text(st, P_JOB),
 	     *db_col_text(st, P_SCHOOL) ? ", " : "", db_col_text(st, P_SCHOOL));
-	if (unread)
-		html_raw(&r->out, " <span class=\"badge badge-new\">New</span>");
+	viewer_part(r, v, SLOT_NEW_BADGE, id, author);
 	if (accepted)
 		html_raw(&r->out, " <span class=\"badge badge-answered\">Accepted answer</span>");
 	html(&r->out, "</p>\n<p class=\"meta\"><a href=\"/posts/%lld\">", (long long)id);
@@ -269,28 +404,14 @@ static void post_article(Req *r, const Thread *t, sqlite3_stmt *st, const char *
 	}
 	html_raw(&r->out, "</p>\n</header>\n");
 	post_body(r, st);
-	bool mine = author == r->user->id;
-	bool can_accept = t->question && !opening && !accepted && (t->is_asker || t->may_moderate);
-	if (mine || t->may_moderate || can_accept) {
-		html_raw(&r->out, "<div class=\"post-actions\">");
-		if (mine)
-			html(&r->out, "<a class=\"button secondary\" href=\"/posts/%lld/edit\">Edit"
-				      "<span class=\"visually-hidden\"> this post</span></a> ",
-			     (long long)id);
-		if (can_accept)
-			button_form(r, arena_printf(r->arena, "/posts/%lld/accept", (long long)id),
-				    "Mark as the answer", "secondary");
-		if (mine || t->may_moderate)
-			button_form(r, arena_printf(r->arena, "/posts/%lld/delete", (long long)id),
-				    "Delete", "danger");
-		html_raw(&r->out, "</div>\n");
-	}
+	viewer_part(r, v, SLOT_ACTIONS, id, author);
 	html_raw(&r->out, "</article>\n");
 }
 
 /* Replies after `after`, at most limit, in order. Returns the last id rendered (or after). */
-static int64_t replies_after(Req *r, const Thread *t, int64_t after, int limit)
+static int64_t replies_after(Req *r, View *v, int64_t after, int limit)
 {
+	const Thread *t = v->t;
 	sqlite3_stmt *st = db_prepare(r->db, "SELECT " POST_COLUMNS "FROM posts p " POST_JOINS
 					     "WHERE p.thread_id = :t AND p.id > :after "
 					     "ORDER BY p.id LIMIT :limit");
@@ -302,20 +423,20 @@ static int64_t replies_after(Req *r, const Thread *t, int64_t after, int limit)
 		last = db_col_int(st, P_ID);
 		char anchor[32] = "post-";
 		*put_number(anchor + 5, last, 1) = '\0';
-		post_article(r, t, st, anchor);
+		post_article(r, v, st, anchor);
 	}
 	sqlite3_reset(st);
 	return last;
 }
 
-static void one_post(Req *r, const Thread *t, int64_t post_id, const char *anchor)
+static void one_post(Req *r, View *v, int64_t post_id, const char *anchor)
 {
 	sqlite3_stmt *st = db_prepare(r->db, "SELECT " POST_COLUMNS "FROM posts p " POST_JOINS
 					     "WHERE p.id = :p AND p.thread_id = :t");
 	db_bind_int(st, ":p", post_id);
-	db_bind_int(st, ":t", t->id);
+	db_bind_int(st, ":t", v->t->id);
 	if (db_step(st) == SQLITE_ROW)
-		post_article(r, t, st, anchor);
+		post_article(r, v, st, anchor);
 	sqlite3_reset(st);
 }
 
@@ -426,6 +547,68 @@ static void reply_form(Req *r, const Thread *t, const char *body, const char *er
 	html_raw(&r->out, "</section>\n");
 }
 
+/* The posts of the page, from the opening post (or the link back to it) to the end of the
+ * replies' list, built with the reader's parts as slots. Returns the newest post shown. */
+static int64_t page_posts(Req *r, View *v)
+{
+	const Thread *t = v->t;
+	if (v->page == 1) {
+		one_post(r, v, t->first_post_id, arena_printf(r->arena, "post-%lld",
+							      (long long)t->first_post_id));
+		if (t->answer_post_id) {
+			html_raw(&r->out, "<section class=\"accepted-answer\" aria-labelledby=\"h-answer\">"
+					  "\n<h2 id=\"h-answer\">Accepted answer</h2>\n");
+			one_post(r, v, t->answer_post_id, "answer");
+			viewer_part(r, v, SLOT_UNACCEPT, 0, 0);
+			html_raw(&r->out, "</section>\n");
+		}
+	} else {
+		html(&r->out, "<p class=\"meta\"><a href=\"/threads/%lld\">Back to the opening post"
+			      "</a></p>\n", (long long)t->id);
+	}
+	viewer_part(r, v, SLOT_REPLIES_HEAD, 0, 0);
+	/* The replies of this page: those after the last one of the pages before. */
+	int64_t after = t->first_post_id;
+	if (v->page > 1) {
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT id FROM posts WHERE thread_id = :t AND "
+						     "id > :first ORDER BY id LIMIT 1 OFFSET :off");
+		db_bind_int(st, ":t", t->id);
+		db_bind_int(st, ":first", t->first_post_id);
+		db_bind_int(st, ":off", (v->page - 1) * REPLIES_PAGE - 1);
+		if (db_step(st) == SQLITE_ROW)
+			after = db_col_int(st, 0);
+		sqlite3_reset(st);
+	}
+	int64_t seen = replies_after(r, v, after, REPLIES_PAGE);
+	html_raw(&r->out, "</div>\n");
+	return seen;
+}
+
+/* The page's posts from the thread cache, or built, kept and written. Kept only when read in
+ * the page's one snapshot (a GET: the counts and the posts read alike); keep false else. */
+static int64_t cached_page_posts(Req *r, View *v, bool keep)
+{
+	const Thread *t = v->t;
+	csrf_token(r); /* the slots' forms need it, and it must not be made under the lock */
+	int64_t seen;
+	if (keep && thread_cache_emit(r, t->id, v->page, t->version, view_fill, v, &seen))
+		return seen;
+	if (!keep)
+		return page_posts(r, v);
+	Buf page = r->out;
+	r->out = (Buf){0};
+	v->building = true;
+	seen = page_posts(r, v);
+	v->building = false;
+	Buf posts = r->out;
+	r->out = page;
+	const char *data = posts.data ? posts.data : "";
+	thread_cache_store(t->id, v->page, t->version, data, posts.len, v->slots, v->nslots, seen);
+	thread_cache_write(r, data, posts.len, v->slots, v->nslots, view_fill, v);
+	buf_free(&posts);
+	return seen;
+}
+
 static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 			const char *reply_error)
 {
@@ -434,7 +617,6 @@ static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 	if (page > pages)
 		page = pages;
 	bool last_page = page == pages;
-	sqlite3_stmt *st;
 
 	page_begin(r, page > 1 ? arena_printf(r->arena, "%s (page %lld)", t->title, (long long)page)
 			       : t->title);
@@ -445,8 +627,9 @@ static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 	else if (t->question)
 		html_raw(&r->out, " <span class=\"badge badge-question\">Question</span>");
 	html_raw(&r->out, "</h1>\n");
-	shares_line(r, t);
-	bool followed = thread_is_followed(r->db, r->user->id, t->id);
+	if (t->has_shares)
+		shares_line(r, t);
+	bool followed = t->followed;
 	html_raw(&r->out, "<div class=\"thread-tools\">");
 	button_form(r, arena_printf(r->arena, "/threads/%lld/%s", (long long)t->id,
 				    followed ? "unfollow" : "follow"),
@@ -454,47 +637,10 @@ static void thread_page(Req *r, Thread *t, int64_t page, const char *reply_body,
 	html(&r->out, "<span class=\"meta\">%s</span></div>\n",
 	     followed ? "You are notified of new replies." : "Follow to be notified of new replies.");
 
-	if (page == 1) {
-		one_post(r, t, t->first_post_id, arena_printf(r->arena, "post-%lld",
-							      (long long)t->first_post_id));
-		if (t->answer_post_id) {
-			html_raw(&r->out, "<section class=\"accepted-answer\" aria-labelledby=\"h-answer\">"
-					  "\n<h2 id=\"h-answer\">Accepted answer</h2>\n");
-			one_post(r, t, t->answer_post_id, "answer");
-			if (t->is_asker || t->may_moderate)
-				button_form(r, arena_printf(r->arena, "/threads/%lld/unaccept",
-							    (long long)t->id),
-					    "Unmark the answer", "secondary");
-			html_raw(&r->out, "</section>\n");
-		}
-	} else {
-		html(&r->out, "<p class=\"meta\"><a href=\"/threads/%lld\">Back to the opening post"
-			      "</a></p>\n", (long long)t->id);
-	}
-	html(&r->out, "<h2 id=\"h-replies\">%lld repl%s</h2>\n", (long long)t->reply_count,
-	     t->reply_count == 1 ? "y" : "ies");
-	pager(r, t, page, pages);
-	if (last_page)
-		html(&r->out, "<div id=\"posts\" class=\"posts\" data-events=\"/threads/%lld/events\" "
-			      "data-fragment=\"/threads/%lld/replies\" data-after=\"%lld\">\n",
-		     (long long)t->id, (long long)t->id, (long long)t->last_post_id);
-	else
-		html_raw(&r->out, "<div class=\"posts\">\n");
-	/* The replies of this page: those after the last one of the pages before. */
-	int64_t after = t->first_post_id;
-	if (page > 1) {
-		st = db_prepare(r->db, "SELECT id FROM posts WHERE thread_id = :t AND id > :first "
-				       "ORDER BY id LIMIT 1 OFFSET :off");
-		db_bind_int(st, ":t", t->id);
-		db_bind_int(st, ":first", t->first_post_id);
-		db_bind_int(st, ":off", (page - 1) * REPLIES_PAGE - 1);
-		if (db_step(st) == SQLITE_ROW)
-			after = db_col_int(st, 0);
-		sqlite3_reset(st);
-	}
-	/* Seen up to the newest post on this page (markers above used the value from before). */
-	int64_t seen = replies_after(r, t, after, REPLIES_PAGE);
-	html_raw(&r->out, "</div>\n");
+	/* Seen up to the newest post on this page (markers above used the value from before).
+	 * A reply refused (reply_error) is answered to a POST: built, not kept. */
+	View v = {.t = t, .page = page, .pages = pages};
+	int64_t seen = cached_page_posts(r, &v, !reply_error);
 	if (last_page)
 		html(&r->out, "<p class=\"live-status meta\" role=\"status\" aria-live=\"polite\"></p>\n"
 			      "<script src=\"%s\" defer></script>\n", asset_url("live.js"));
@@ -526,7 +672,8 @@ void handle_thread_replies(Req *r)
 	int64_t after = after_text ? parse_id(after_text) : 0;
 	r->content_type = "text/html; charset=utf-8";
 	resp_header(r, "Cache-Control", "no-store");
-	int64_t last = replies_after(r, t, after, FRAGMENT_MAX);
+	View v = {.t = t};
+	int64_t last = replies_after(r, &v, after, FRAGMENT_MAX);
 	if (last > t->last_read)
 		thread_mark_read(r->db, r->user->id, t->id, last);
 }
