@@ -111,26 +111,36 @@ void set_cookie(Req *r, const char *name, const char *value, int64_t max_age)
 	resp_header(r, "Set-Cookie", cookie);
 }
 
-void auth_load_user(Req *r)
+/* The session, its member, and the change counts the per-member caches are kept under
+ * (membercache.h), in one statement: every signed-in request runs it, so the counts cost no
+ * statement of their own (issue 8). The token is found by its keyed hash through the
+ * primary key, never compared as text. */
+static const char *const session_sql =
+	"SELECT u.id, u.email, u.name, u.job_title, coalesce(u.school_id, 0), "
+	"       coalesce(s.name, ''), u.role = 'admin', u.status, "
+	"       coalesce(s.status, 'active') = 'lapsed', x.expires_at, "
+	"       coalesce((SELECT n FROM change_counts WHERE name = 'communities'), 0), "
+	"       coalesce((SELECT n FROM change_counts WHERE name = 'people'), 0), "
+	"       coalesce((SELECT max(id) FROM users), 0) "
+	"FROM sessions x JOIN users u ON u.id = x.user_id "
+	"LEFT JOIN schools s ON s.id = u.school_id "
+	"WHERE x.token_hash = :hash AND x.expires_at > :now AND u.status != 'disabled'";
+
+bool auth_load_user(Req *r)
 {
 	const char *token = req_cookie(r, SESSION_COOKIE);
 	if (!token || strlen(token) > 100)
-		return;
+		return false;
 	uint8_t *hash = arena_alloc(r->arena, 32);
 	hash_token(token, hash);
 	int64_t now = time(NULL);
-	sqlite3_stmt *st = db_prepare(
-		r->db,
-		"SELECT u.id, u.email, u.name, u.job_title, coalesce(u.school_id, 0), "
-		"       coalesce(s.name, ''), u.role = 'admin', u.status, "
-		"       coalesce(s.status, 'active') = 'lapsed', x.expires_at "
-		"FROM sessions x JOIN users u ON u.id = x.user_id "
-		"LEFT JOIN schools s ON s.id = u.school_id "
-		"WHERE x.token_hash = :hash AND x.expires_at > :now AND u.status != 'disabled'");
+	sqlite3_stmt *st = db_prepare(r->db, session_sql);
 	db_bind_blob(st, ":hash", hash, 32);
 	db_bind_int(st, ":now", now);
-	if (db_step(st) != SQLITE_ROW)
-		return;
+	if (db_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return false;
+	}
 	User *u = arena_alloc(r->arena, sizeof *u);
 	u->id = db_col_int(st, 0);
 	u->email = arena_strdup(r->arena, db_col_text(st, 1));
@@ -144,11 +154,12 @@ void auth_load_user(Req *r)
 	/* Admins are association staff: their school's membership does not gate them. */
 	u->is_member = !u->is_pending && (u->is_admin || !u->school_lapsed);
 	int64_t expires = db_col_int(st, 9);
-	sqlite3_reset(st); /* end the read: this request may write next */
+	r->seen = (ChangeCounts){db_col_int(st, 10), db_col_int(st, 11), db_col_int(st, 12)};
 	r->user = u;
 	r->session_hash = hash;
 	/* Sliding expiry, written at most about once a fortnight per session. */
 	if (expires - now < SESSION_SECONDS / 2) {
+		sqlite3_reset(st); /* end the read: the write needs a fresh snapshot */
 		st = db_prepare(r->db, "UPDATE sessions SET expires_at = :exp WHERE token_hash = :hash");
 		db_bind_int(st, ":exp", now + SESSION_SECONDS);
 		db_bind_blob(st, ":hash", hash, 32);
@@ -158,7 +169,17 @@ void auth_load_user(Req *r)
 		if (sqlite3_step(st) == SQLITE_DONE)
 			set_cookie(r, SESSION_COOKIE, token, SESSION_SECONDS);
 		sqlite3_reset(st);
+		return false;
 	}
+	/* Left on its row, the statement keeps its read snapshot open: a GET reads the rest of
+	 * its page in it (router.c), and the counts above then describe exactly what it reads.
+	 * auth_end_read() ends it for requests that may write. */
+	return true;
+}
+
+void auth_end_read(Req *r)
+{
+	sqlite3_reset(db_prepare(r->db, session_sql));
 }
 
 bool auth_start_session(Req *r, int64_t user_id)

@@ -37,8 +37,12 @@ void password_verify_dummy(const char *password);
 /* nbytes (at most 64) random bytes as unpadded base64url, allocated in arena. */
 char *random_token(Arena *arena, size_t nbytes);
 
-/* Fills r->user and r->session_hash from the session cookie, if it names a live session. */
-void auth_load_user(Req *r);
+/* Fills r->user, r->session_hash and r->seen from the session cookie, if it names a live
+ * session. True when it left the session's statement on its row, holding this request's read
+ * snapshot (a GET reads its page in it); auth_end_read() ends it before a request that may
+ * write. False when nothing is held (no session, or its expiry was just extended). */
+bool auth_load_user(Req *r);
+void auth_end_read(Req *r);
 /* Creates a new session for user_id (a fresh token: no fixation) and sets its cookie. */
 bool auth_start_session(Req *r, int64_t user_id);
 /* Deletes the current session and clears the cookie. */

@@ -122,8 +122,11 @@ void brand_my_communities(Req *r)
 					  "</summary><ul>");
 		const char *href = arena_printf(r->arena, "/communities/%s", db_col_text(st, 0));
 		bool here = !strcmp(r->path, href);
-		html(&r->out, "<li><a href=\"%s\"%s>%s</a></li>", href,
-		     here ? " aria-current=\"page\"" : "", db_col_text(st, 1));
+		/* The attribute is markup: through %s it would be escaped into a broken one. */
+		html(&r->out, "<li><a href=\"%s\"", href);
+		if (here)
+			html_raw(&r->out, " aria-current=\"page\"");
+		html(&r->out, ">%s</a></li>", db_col_text(st, 1));
 	}
 	sqlite3_reset(st);
 	if (n)

@@ -1,4 +1,5 @@
 /* The start page for visitors and the member home: what is new for the signed-in member. */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -7,7 +8,11 @@
 #include "discussions.h"
 #include "handlers.h"
 #include "html.h"
+#include "membercache.h"
 #include "page.h"
+
+/* How long the home tells of a seat that opened from a waitlist. */
+#define SEAT_NEWS_SECONDS (14 * 86400)
 
 static int64_t count_of(Req *r, const char *sql)
 {
@@ -88,19 +93,25 @@ static void person_list(Req *r, sqlite3_stmt *st, bool with_school, const char *
 }
 
 /* The member's communities: where they facilitate, take part or wait, and any seat that
- * opened for them from a waitlist in the last two weeks. */
-static void my_communities(Req *r)
+ * opened for them from a waitlist in the last two weeks (until when that notice shows goes
+ * to *valid_until). */
+static void my_communities(Req *r, int64_t *valid_until)
 {
 	sqlite3_stmt *st = db_prepare(
-		r->db, "SELECT c.name FROM memberships m JOIN communities c ON c.id = m.community_id "
+		r->db, "SELECT c.name, m.promoted_at FROM memberships m JOIN communities c ON "
+		       "c.id = m.community_id "
 		       "WHERE m.user_id = :me AND m.status = 'participant' AND m.promoted_at > :since "
 		       "ORDER BY m.promoted_at DESC");
 	db_bind_int(st, ":me", r->user->id);
-	db_bind_int(st, ":since", (int64_t)time(NULL) - 14 * 86400);
-	while (db_step(st) == SQLITE_ROW)
+	db_bind_int(st, ":since", (int64_t)time(NULL) - SEAT_NEWS_SECONDS);
+	while (db_step(st) == SQLITE_ROW) {
 		html(&r->out, "<p class=\"notice\" role=\"status\">Good news: a seat opened in %s and "
 			      "you moved from the waitlist to participant.</p>\n",
 		     db_col_text(st, 0));
+		int64_t ends = db_col_int(st, 1) + SEAT_NEWS_SECONDS;
+		if (ends < *valid_until)
+			*valid_until = ends;
+	}
 
 	html_raw(&r->out, "<section aria-labelledby=\"h-mine\">\n"
 			  "<h2 id=\"h-mine\">Your communities</h2>\n");
@@ -136,6 +147,8 @@ static void my_communities(Req *r)
 			  "</section>\n");
 }
 
+static void people_sections(Req *r);
+
 void handle_home(Req *r)
 {
 	const User *u = r->user;
@@ -155,8 +168,45 @@ void handle_home(Req *r)
 			     (long long)pending, pending == 1 ? " is" : "s are");
 	}
 
-	my_communities(r);
+	/* The member's own sections are kept between views (membercache.h) under the change
+	 * counts read with the session: the community data's for their communities; the
+	 * people's, the community data's (roles) and the newest account for colleagues and new
+	 * members (issue 8: these were half of the page's statements). */
+	int64_t now = (int64_t)time(NULL);
+	char key[48];
+	snprintf(key, sizeof key, "home-mine:%lld", (long long)u->id);
+	ChangeCounts mine_counts = {r->seen.communities, 0, 0};
+	if (!member_cache_emit(r, key, mine_counts, now)) {
+		size_t from = r->out.len;
+		int64_t valid_until = INT64_MAX;
+		my_communities(r, &valid_until);
+		member_cache_store(key, mine_counts, valid_until, r->out.data + from,
+				   r->out.len - from);
+	}
 	discussions_recent_section(r, 0, "/board", 5); /* newest on every board I may read */
+	snprintf(key, sizeof key, "home-people:%lld", (long long)u->id);
+	ChangeCounts people_counts = r->seen;
+	if (!people_counts.people) /* no count of names and job titles: nothing is kept */
+		people_counts = (ChangeCounts){0, 0, 0};
+	if (!member_cache_emit(r, key, people_counts, now)) {
+		size_t from = r->out.len;
+		people_sections(r);
+		member_cache_store(key, people_counts, INT64_MAX, r->out.data + from,
+				   r->out.len - from);
+	}
+
+	int64_t members, schools;
+	association_size(r, &members, &schools);
+	html(&r->out,
+	     "<p class=\"meta\">%lld members from <a href=\"/schools\">%lld member schools</a>.</p>\n",
+	     (long long)members, (long long)schools);
+	page_end(r);
+}
+
+/* Colleagues from the member's school (or the staff, for staff) and the newest members. */
+static void people_sections(Req *r)
+{
+	const User *u = r->user;
 	html_raw(&r->out, "<div class=\"columns\">\n<section aria-labelledby=\"h-colleagues\">\n");
 	if (u->school_id) {
 		html(&r->out, "<h2 id=\"h-colleagues\">Colleagues from %s</h2>\n", u->school_name);
@@ -182,11 +232,4 @@ void handle_home(Req *r)
 					     "ORDER BY u.approved_at DESC, u.id DESC LIMIT 8");
 	person_list(r, st, true, "No members have been approved yet.");
 	html_raw(&r->out, "</section>\n</div>\n");
-
-	int64_t members, schools;
-	association_size(r, &members, &schools);
-	html(&r->out,
-	     "<p class=\"meta\">%lld members from <a href=\"/schools\">%lld member schools</a>.</p>\n",
-	     (long long)members, (long long)schools);
-	page_end(r);
 }

@@ -50,6 +50,14 @@ typedef struct {
 	bool is_member; /* may use members-only pages: active and (admin or active school) */
 } User;
 
+/* Change counts read with the session (auth_load_user), in the same read snapshot as the rest
+ * of a GET request: what per-member caches (membercache.h) are kept under. 0 when unknown. */
+typedef struct {
+	int64_t communities; /* change_counts 'communities' (migration 013) */
+	int64_t people;      /* change_counts 'people' (migration 014): names, job titles, schools */
+	int64_t newest_user; /* the highest users.id: an account added (even active at once) */
+} ChangeCounts;
+
 typedef struct {
 	const char *name, *value;
 } Field;
@@ -86,6 +94,7 @@ struct Req {
 	const char *client_address;
 	const char *csrf; /* cached by csrf_token() */
 	const void *brand; /* brand.c's settings, read once per request (issue 8) */
+	ChangeCounts seen; /* read with the session; all 0 when nobody is signed in */
 	bool https;    /* served over TLS (by us or a trusted proxy) */
 	int body_status;        /* non-zero when the body was refused: 400, 413 or 415 */
 	const char *body_error; /* the human message for body_status */

@@ -1,6 +1,7 @@
 /* The shared page layout, the error page and form helpers. */
 #include "page.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -9,7 +10,30 @@
 #include "brand.h"
 #include "config.h"
 #include "html.h"
+#include "membercache.h"
 #include "notify.h"
+
+/* The header's "My communities" (brand.c), kept per member under the community data's change
+ * count (membercache.h): every signed-in page shows it, and building it is a sorted union of
+ * the member's rosters (issue 8). On a community's own page one item is marked current, so
+ * that page builds it afresh. */
+static void my_communities_menu(Req *r)
+{
+	const char *p = r->path;
+	bool marks_current = !strncmp(p, "/communities/", 13) && p[13] && !strchr(p + 13, '/');
+	if (marks_current) {
+		brand_my_communities(r);
+		return;
+	}
+	char key[40];
+	snprintf(key, sizeof key, "nav:%lld", (long long)r->user->id);
+	ChangeCounts counts = {r->seen.communities, 0, 0};
+	if (member_cache_emit(r, key, counts, 0))
+		return;
+	size_t from = r->out.len;
+	brand_my_communities(r);
+	member_cache_store(key, counts, INT64_MAX, r->out.data + from, r->out.len - from);
+}
 
 static void nav_link(Req *r, const char *href, const char *label)
 {
@@ -40,7 +64,7 @@ void page_begin(Req *r, const char *title)
 	if (u && u->is_member) {
 		nav_link(r, "/home", "Home");
 		nav_link(r, "/communities", "Communities");
-		brand_my_communities(r);
+		my_communities_menu(r);
 		nav_link(r, "/board", "Discussions");
 		nav_link(r, "/library", "Library");
 		nav_link(r, "/calendar", "Calendar");

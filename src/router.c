@@ -212,7 +212,9 @@ static void refuse(Req *r, AccessDecision d)
  * open for the statements after it; db_release() resets it at the end of the request, and
  * db_begin() and db_run() reset it before any write (db.h), so a GET that writes still starts
  * its write from a fresh snapshot. The session's sliding refresh in auth_load_user() runs
- * before this, with nothing held. */
+ * before this, with nothing held. A signed-in GET needs no statement for it: the session's
+ * own statement is left on its row (auth_load_user()), so the change counts it read and the
+ * page describe the same snapshot; a POST's is ended before its handler. */
 static void hold_read_snapshot(Db *db)
 {
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM settings");
@@ -233,7 +235,7 @@ void dispatch(Req *r, const Route *table)
 	case MATCH_OK:
 		break;
 	}
-	auth_load_user(r);
+	bool snapshot_held = auth_load_user(r);
 	AccessDecision d = access_decide(r->route->access, r->user);
 	if (d == ACCESS_ALLOW && r->user && !r->user->is_admin) {
 		if (r->route->access == ACCESS_FACILITATOR &&
@@ -247,8 +249,12 @@ void dispatch(Req *r, const Route *table)
 		refuse(r, d);
 		return;
 	}
-	if (!strcmp(r->route->method, "GET"))
+	if (strcmp(r->route->method, "GET") != 0) {
+		if (snapshot_held)
+			auth_end_read(r);
+	} else if (!snapshot_held) {
 		hold_read_snapshot(r->db);
+	}
 	if (!strcmp(r->route->method, "POST")) {
 		if (r->body_status) {
 			resp_error(r, r->body_status, r->body_error);

@@ -1,0 +1,305 @@
+/* The member home and the header against a real server (issue 8, src/membercache.c): the
+ * header's "My communities" and the home's "Your communities", colleagues and new members
+ * are kept per member between views under the change counts read with the session. Every
+ * change must show on the next view, whoever made it (the server, or another process writing
+ * the database: triggers move the counts), and what one member sees of their own must never
+ * reach another. The session is read in the same statement as the counts and holds the
+ * page's snapshot: a session ended by sign-out or a suspended account is refused at once.
+ *
+ * One server for the suite; most changes are made with SQL or `practica user add`, as another
+ * process would. Each page is viewed twice, so the second view is the kept one. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HTTP_SUPPORT_EMBEDDED /* see http_support.c */
+#include "http_support.c"
+#include "test.h"
+
+#define PASSWORD "member-password-1"
+#define SCHOOL "Riverside School"
+
+typedef struct {
+	const char *email, *name;
+	int64_t id;
+	Client *c;
+	char *csrf;
+} Person;
+
+static Server srv;
+static bool started;
+static Person alice = {"alice@riverside.org", "Alice Home", 0, NULL, NULL};
+static Person bob = {"bob@riverside.org", "Bob Home", 0, NULL, NULL};
+static Person *const people[] = {&alice, &bob};
+static int64_t ca, cb, carol; /* A: alice takes part; B: bob waits; carol: their colleague */
+
+/* The text of p's page between from and to (heap), or NULL; the page is fetched twice and
+ * both views must agree, so a kept copy that differs from a built one fails here too. */
+static char *part(Person *p, const char *path, const char *from, const char *to)
+{
+	char *views[2] = {NULL, NULL};
+	for (int i = 0; i < 2; i++) {
+		Reply r = client_get(p->c, path);
+		CHECK(r.status == 200, "%s as %s: %ld", path, p->name, r.status);
+		const char *at = r.body ? strstr(r.body, from) : NULL;
+		const char *end = at ? strstr(at, to) : NULL;
+		views[i] = at && end ? strndup(at, (size_t)(end - at)) : NULL;
+		reply_free(&r);
+	}
+	CHECK(views[0] && views[1] && !strcmp(views[0], views[1]),
+	      "%s as %s: the second view differs from the first:\n%s\n---\n%s", path, p->name,
+	      views[0] ? views[0] : "(none)", views[1] ? views[1] : "(none)");
+	free(views[1]);
+	return views[0];
+}
+
+static char *menu(Person *p, const char *path)
+{
+	return part(p, path, "<nav aria-label=\"Main\">", "</nav>");
+}
+
+static char *mine(Person *p)
+{
+	return part(p, "/home", "<h1>", "<section aria-labelledby=\"h-discussions\">");
+}
+
+static char *colleagues(Person *p)
+{
+	return part(p, "/home", "<h2 id=\"h-colleagues\">", "<p class=\"meta\">");
+}
+
+static bool has(const char *text, const char *want)
+{
+	return text && strstr(text, want);
+}
+
+/* Whether want is in the colleagues' list of a colleagues() text, before "New members". */
+static bool among_colleagues(const char *text, const char *want)
+{
+	const char *at = text ? strstr(text, want) : NULL;
+	const char *news = text ? strstr(text, "<h2 id=\"h-new\">") : NULL;
+	return at && news && at < news;
+}
+
+TEST(server_started)
+{
+	CHECK(started, "the server did not start");
+}
+
+TEST(communities_kept_apart_and_follow_changes)
+{
+	char *a = mine(&alice), *b = mine(&bob);
+	CHECK(has(a, "Community A</a> <span class=\"meta\">participant") && !has(a, "Community B"),
+	      "alice's communities: %s", a ? a : "(none)");
+	CHECK(has(b, "Community B</a> <span class=\"meta\">number 1 on the waitlist") &&
+		      !has(b, "Community A"),
+	      "bob's communities: %s", b ? b : "(none)");
+	free(a);
+	free(b);
+	a = menu(&alice, "/home");
+	b = menu(&bob, "/home");
+	CHECK(has(a, "My communities") && has(a, ">Community A</a>"), "alice's menu: %s",
+	      a ? a : "(none)");
+	CHECK(!has(b, "My communities") && !has(b, "Community A"), "bob sees alice's menu: %s",
+	      b ? b : "(none)");
+	free(a);
+	free(b);
+
+	/* On a community's own page its item is the current one; elsewhere none is. */
+	a = menu(&alice, "/communities/comm-a");
+	CHECK(has(a, "href=\"/communities/comm-a\" aria-current=\"page\">Community A"),
+	      "the menu on A's page: %s", a ? a : "(none)");
+	free(a);
+	a = menu(&alice, "/communities");
+	CHECK(has(a, ">Community A</a>") && !has(a, "comm-a\" aria-current"),
+	      "the menu on the directory: %s", a ? a : "(none)");
+	free(a);
+
+	/* Bob signs up for A through the server: his home and menu show it at once, alice's
+	 * do not change. */
+	char *body = form_encode("csrf", bob.csrf, NULL);
+	Reply r = client_post(bob.c, "/communities/comm-a/signup", body);
+	free(body);
+	CHECK(r.status == 303, "sign-up: %ld", r.status);
+	reply_free(&r);
+	b = mine(&bob);
+	CHECK(has(b, "Community A</a> <span class=\"meta\">participant"), "bob after signing up: %s",
+	      b ? b : "(none)");
+	free(b);
+	b = menu(&bob, "/home");
+	CHECK(has(b, ">Community A</a>"), "bob's menu after signing up: %s", b ? b : "(none)");
+	free(b);
+	a = mine(&alice);
+	CHECK(!has(a, "Community B"), "alice after bob's sign-up: %s", a ? a : "(none)");
+	free(a);
+
+	/* Another process gives alice a seat in B (promoted from its waitlist) and renames A. */
+	CHECK(sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at, "
+			     "promoted_at) VALUES (%lld, %lld, 'participant', 0, %lld)",
+		       (long long)cb, (long long)alice.id, (long long)time(NULL)),
+	      "seat for alice");
+	a = mine(&alice);
+	CHECK(has(a, "Good news: a seat opened in Community B") &&
+		      has(a, "Community B</a> <span class=\"meta\">participant"),
+	      "alice's new seat: %s", a ? a : "(none)");
+	free(a);
+	b = mine(&bob);
+	CHECK(!has(b, "Good news"), "bob sees alice's news: %s", b ? b : "(none)");
+	free(b);
+	CHECK(sql_exec(&srv, "UPDATE communities SET name = 'Community A Renamed' WHERE id = %lld",
+		       (long long)ca), "rename");
+	a = menu(&alice, "/home");
+	b = mine(&bob);
+	CHECK(has(a, ">Community A Renamed</a>"), "alice's menu after the rename: %s",
+	      a ? a : "(none)");
+	CHECK(has(b, ">Community A Renamed</a>"), "bob's home after the rename: %s",
+	      b ? b : "(none)");
+	free(a);
+	free(b);
+
+	/* The news of a seat lasts two weeks: one promoted 15 days ago is not told. */
+	CHECK(sql_exec(&srv, "UPDATE memberships SET promoted_at = %lld WHERE user_id = %lld AND "
+			     "community_id = %lld",
+		       (long long)time(NULL) - 15 * 86400, (long long)alice.id, (long long)cb),
+	      "old seat");
+	a = mine(&alice);
+	CHECK(a && !has(a, "Good news"), "old news still told: %s", a ? a : "(none)");
+	free(a);
+}
+
+TEST(colleagues_follow_changes)
+{
+	char *a = colleagues(&alice);
+	CHECK(among_colleagues(a, "Carol Home</span> <span class=\"meta\">Teacher") &&
+		      among_colleagues(a, "Bob Home") && !among_colleagues(a, "Alice Home"),
+	      "alice's colleagues (herself left out): %s", a ? a : "(none)");
+	free(a);
+	char *b = colleagues(&bob);
+	CHECK(among_colleagues(b, "Alice Home") && among_colleagues(b, "Carol Home") &&
+		      !among_colleagues(b, "Bob Home"),
+	      "bob's colleagues (himself left out): %s", b ? b : "(none)");
+	free(b);
+
+	/* Another process changes carol's job title. */
+	CHECK(sql_exec(&srv, "UPDATE users SET job_title = 'Head of Science' WHERE id = %lld",
+		       (long long)carol), "job title");
+	a = colleagues(&alice);
+	CHECK(has(a, "Carol Home</span> <span class=\"meta\">Head of Science"),
+	      "carol's new job title: %s", a ? a : "(none)");
+	free(a);
+
+	/* `practica user add` makes an account that is active at once. */
+	CHECK(add_user(&srv, "dan@riverside.org", "Dan Newcomer", SCHOOL, PASSWORD) > 0, "dan");
+	a = colleagues(&alice);
+	CHECK(among_colleagues(a, "Dan Newcomer</span> <span class=\"meta\">Teacher</span>"),
+	      "a new colleague is not listed: %s", a ? a : "(none)");
+	const char *news = a ? strstr(a, "<h2 id=\"h-new\">") : NULL;
+	CHECK(news && strstr(news, "Dan Newcomer"), "not among new members: %s", a ? a : "(none)");
+	free(a);
+
+	/* Carol's account is disabled: she leaves the lists. */
+	CHECK(sql_exec(&srv, "UPDATE users SET status = 'disabled' WHERE id = %lld",
+		       (long long)carol), "disable carol");
+	a = colleagues(&alice);
+	CHECK(a && !has(a, "Carol Home") && among_colleagues(a, "Bob Home"),
+	      "a disabled colleague is listed: %s", a ? a : "(none)");
+	free(a);
+}
+
+TEST(ended_sessions_are_refused_at_once)
+{
+	/* A second session of bob's, kept warm, then signed out: its cookie is refused. */
+	char *csrf = NULL;
+	Client *c = client_signed_in(&srv, bob.email, PASSWORD, "/account", &csrf);
+	CHECK(c != NULL, "second sign-in");
+	if (!c)
+		return;
+	Reply r = client_get(c, "/home");
+	CHECK(r.status == 200, "home: %ld", r.status);
+	reply_free(&r);
+	char *token = client_cookie(c, "practica_session");
+	char *body = form_encode("csrf", csrf ? csrf : "", NULL);
+	r = client_post(c, "/logout", body);
+	free(body);
+	CHECK(r.status == 303, "sign-out: %ld", r.status);
+	reply_free(&r);
+	if (token)
+		client_set_cookie(c, "practica_session", token);
+	r = client_get(c, "/home");
+	CHECK(r.status == 303 && has(reply_location(&r), "/login"),
+	      "a signed-out session still opens the home: %ld", r.status);
+	reply_free(&r);
+	free(token);
+	free(csrf);
+	client_free(c);
+
+	/* Suspending an account refuses its live session at the next request. */
+	r = client_get(bob.c, "/home");
+	CHECK(r.status == 200, "bob's home: %ld", r.status);
+	reply_free(&r);
+	CHECK(sql_exec(&srv, "UPDATE users SET status = 'disabled' WHERE id = %lld",
+		       (long long)bob.id), "disable bob");
+	r = client_get(bob.c, "/home");
+	CHECK(r.status == 303 && has(reply_location(&r), "/login"),
+	      "a disabled member's session still opens the home: %ld", r.status);
+	reply_free(&r);
+	r = client_get(bob.c, "/communities");
+	CHECK(r.status == 303, "a disabled member's session still opens a page: %ld", r.status);
+	reply_free(&r);
+}
+
+TEST(stops_cleanly)
+{
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		client_free(people[i]->c);
+		people[i]->c = NULL;
+		free(people[i]->csrf);
+	}
+	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
+	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+}
+
+static bool setup(void)
+{
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+		return false;
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
+		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
+					       PASSWORD)))
+			return false;
+	if (!(carol = add_user(&srv, "carol@riverside.org", "Carol Home", SCHOOL, PASSWORD)))
+		return false;
+	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, seat_limit, created_at) "
+			    "VALUES ('comm-a', 'Community A', 'open', NULL, 0), "
+			    "('comm-b', 'Community B', 'open', 1, 0)"))
+		return false;
+	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-a'");
+	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-b'");
+	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
+			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
+			    "(%lld, %lld, 'waitlisted', 0)",
+		      (long long)ca, (long long)alice.id, (long long)cb, (long long)carol,
+		      (long long)cb, (long long)bob.id))
+		return false;
+	if (!server_start(&srv))
+		return false;
+	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
+		Person *p = people[i];
+		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/account", &p->csrf)))
+			return false;
+	}
+	return true;
+}
+
+int main(void)
+{
+	double t0 = now_seconds();
+	started = setup();
+	int rc = RUN_TESTS(server_started, communities_kept_apart_and_follow_changes,
+			   colleagues_follow_changes, ended_sessions_are_refused_at_once,
+			   stops_cleanly);
+	fprintf(stderr, "http_home_cache: %.1f s\n", now_seconds() - t0);
+	server_cleanup(&srv);
+	return rc;
+}
