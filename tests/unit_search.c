@@ -325,6 +325,33 @@ TEST(phrase_pairs_find_what_positions_find)
 	      "integrity-check: %s", sqlite3_errmsg(fts));
 }
 
+/* practica_rank() takes each row's length from its %_docsize blob when the query joins it
+ * (src/search.c): the same scores as asking FTS5 for it row by row, and a blob that is not
+ * one varint per column falls back to asking. */
+TEST(rank_reads_lengths_from_docsize)
+{
+	open_fts();
+	sqlite3_stmt *st = NULL;
+	CHECK(sqlite3_prepare_v2(fts, "SELECT t.rowid, practica_rank(t, 3, 0, 3), practica_rank(t, "
+				      "3, 0, 3, d.sz), practica_rank(t, 3, 0, 3, x'ff'), "
+				      "practica_rank(t, 3, 0, 3, 'text') FROM t LEFT JOIN t_docsize d "
+				      "ON d.id = t.rowid WHERE t MATCH 'school OR health OR budget'",
+				 -1, &st, NULL) == SQLITE_OK,
+	      "prepare: %s", sqlite3_errmsg(fts));
+	int rows = 0;
+	while (st && sqlite3_step(st) == SQLITE_ROW) {
+		rows++;
+		double asked = sqlite3_column_double(st, 1);
+		CHECK(asked < 0, "row %lld: score %f", (long long)sqlite3_column_int64(st, 0), asked);
+		for (int k = 2; k <= 4; k++)
+			CHECK(sqlite3_column_double(st, k) == asked, "row %lld, column %d: %f != %f",
+			      (long long)sqlite3_column_int64(st, 0), k, sqlite3_column_double(st, k),
+			      asked);
+	}
+	sqlite3_finalize(st);
+	CHECK(rows == 3, "%d rows", rows);
+}
+
 /* ---- extraction ---- */
 
 static FILE *file_with(const void *data, size_t n)
@@ -497,7 +524,7 @@ int main(void)
 			   operators_and_syntax_are_words_or_nothing,
 			   punctuation_and_symbols_only_is_unusable, invalid_utf8_never_reaches_the_query,
 			   letters_beyond_ascii, very_long_input_is_bounded, random_input_always_valid,
-			   phrase_pairs_find_what_positions_find,
+			   phrase_pairs_find_what_positions_find, rank_reads_lengths_from_docsize,
 			   plain_text_and_markdown, html_without_tags, pdf_through_pdftotext,
 			   docx_through_unzip, other_types_have_no_text);
 	sqlite3_close(fts);
