@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "assets.h"
+#include "board_cache.h"
 #include "communities.h"
 #include "handlers.h"
 #include "html.h"
@@ -77,18 +78,23 @@ bool community_moderated_by(Req *r, int64_t community_id)
 enum { C_ID, C_TITLE, C_QUESTION, C_ANSWERED, C_AUTHOR_ID, C_AUTHOR, C_REPLIES, C_LAST_AT,
        C_UNREAD, C_SHARED, C_HOME_SLUG, C_HOME_NAME };
 
+/* How a list item starts, and what an unread thread adds: after ITEM_OPEN, and after its
+ * title's link (the kept board lists put each reader's marks there, board_cache.h). */
+#define ITEM_OPEN "<li class=\"thread-item"
+#define UNREAD_CLASS " unread"
+#define UNREAD_BADGE                                                                          \
+	" <span class=\"badge badge-new\">New<span class=\"visually-hidden\"> activity</span></span>"
+
 /* One thread in a list; heading is the level of its title (2 or 3). */
 static void thread_item(Req *r, sqlite3_stmt *st, int heading, bool show_home)
 {
 	bool unread = db_col_int(st, C_UNREAD), shared = db_col_int(st, C_SHARED);
 	int64_t replies = db_col_int(st, C_REPLIES);
-	html(&r->out, "<li class=\"thread-item%s\">\n<h%d class=\"thread-title\"><a href=\"/threads/"
-		      "%lld\">%s</a>",
-	     unread ? " unread" : "", heading, (long long)db_col_int(st, C_ID),
+	html(&r->out, ITEM_OPEN "%s\">\n<h%d class=\"thread-title\"><a href=\"/threads/%lld\">%s</a>",
+	     unread ? UNREAD_CLASS : "", heading, (long long)db_col_int(st, C_ID),
 	     db_col_text(st, C_TITLE));
 	if (unread)
-		html_raw(&r->out, " <span class=\"badge badge-new\">New<span class=\"visually-hidden\">"
-				  " activity</span></span>");
+		html_raw(&r->out, UNREAD_BADGE);
 	if (db_col_int(st, C_ANSWERED))
 		html_raw(&r->out, " <span class=\"badge badge-answered\">Answered</span>");
 	else if (db_col_int(st, C_QUESTION))
@@ -127,8 +133,30 @@ static void thread_item(Req *r, sqlite3_stmt *st, int heading, bool show_home)
 	"thread_reads tr WHERE tr.user_id = :me AND tr.thread_id = t.id), -1) < "               \
 	"t.last_post_id, "
 
+/* After a page of a board's threads: what an empty page says, and the pager. */
+static void board_list_end(Req *r, int n, int page, bool more)
+{
+	if (n)
+		html_raw(&r->out, "</ol>\n");
+	else if (page == 1)
+		html_raw(&r->out, "<p>No discussions yet. Start the first one!</p>\n");
+	else
+		html_raw(&r->out, "<p>There are no discussions on this page.</p>\n");
+	if (page > 1 || more) {
+		html_raw(&r->out, "<nav class=\"pager\" aria-label=\"Pages of discussions\">");
+		if (page > 1)
+			html(&r->out, "<a rel=\"prev\" href=\"?page=%d\">Newer discussions</a> ", page - 1);
+		html(&r->out, "<span aria-current=\"page\">Page %d</span>", page);
+		if (more)
+			html(&r->out, " <a rel=\"next\" href=\"?page=%d\">Older discussions</a>", page + 1);
+		html_raw(&r->out, "</nav>\n");
+	}
+}
+
 /* The board of community_id (0: the association-wide board), one page, newest activity
- * first: the board's own threads and those shared into it, merged from two index ranges. */
+ * first: the board's own threads and those shared into it, merged from two index ranges.
+ * Read for this member alone: the pages past the kept ones, and databases without the
+ * board count (before migration 015). */
 static void board_threads(Req *r, int64_t community_id, int page)
 {
 	sqlite3_stmt *st = db_prepare(
@@ -159,33 +187,162 @@ static void board_threads(Req *r, int64_t community_id, int page)
 	}
 	bool more = n == BOARD_PAGE && db_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
-	if (n)
-		html_raw(&r->out, "</ol>\n");
-	else if (page == 1)
-		html_raw(&r->out, "<p>No discussions yet. Start the first one!</p>\n");
+	board_list_end(r, n, page, more);
+}
+
+/* ---- kept board lists (board_cache.h) ---- */
+
+/* A board's first two pages are kept, and one more thread that says the second has a next.
+ * A member who may not see some threads shared into the board (from a private community)
+ * sees fewer per kept list; when their page runs past it, it is read for them alone. */
+#define KEPT_THREADS (2 * BOARD_PAGE + 1)
+
+/* Builds the list of community_id's board every reader sees alike, under a's counts (read in
+ * this request's snapshot, before the list). Items are written by thread_item(), unread
+ * never: a reader's marks go in at mark_at and badge_at. */
+static BoardList *board_list_build(Req *r, int64_t community_id, const BoardAccess *a)
+{
+	sqlite3_stmt *st = db_prepare(
+		r->db,
+		"SELECT t.id, t.title, t.is_question, t.answer_post_id IS NOT NULL, u.id, u.name, "
+		"t.reply_count, t.last_post_at, 0, b.shared, coalesce(hc.slug, ''), "
+		"coalesce(hc.name, ''), t.last_post_id, CASE WHEN b.shared AND hc.visibility = "
+		"'private' THEN hc.id ELSE 0 END FROM "
+		"(SELECT id AS thread_id, last_post_at AS at, 0 AS shared FROM threads WHERE "
+		"community_id IS :c UNION ALL SELECT s.thread_id, s.last_post_at, 1 FROM "
+		"thread_shares s WHERE s.community_id IS :c AND (SELECT h.community_id IS NOT "
+		"s.community_id FROM threads h WHERE h.id = s.thread_id) ORDER BY 2 DESC, 1 DESC "
+		"LIMIT :limit) b "
+		"JOIN threads t ON t.id = b.thread_id JOIN users u ON u.id = t.author_id "
+		"LEFT JOIN communities hc ON hc.id = t.community_id "
+		"ORDER BY b.at DESC, b.thread_id DESC");
+	if (community_id)
+		db_bind_int(st, ":c", community_id);
 	else
-		html_raw(&r->out, "<p>There are no discussions on this page.</p>\n");
-	if (page > 1 || more) {
-		html_raw(&r->out, "<nav class=\"pager\" aria-label=\"Pages of discussions\">");
-		if (page > 1)
-			html(&r->out, "<a rel=\"prev\" href=\"?page=%d\">Newer discussions</a> ", page - 1);
-		html(&r->out, "<span aria-current=\"page\">Page %d</span>", page);
-		if (more)
-			html(&r->out, " <a rel=\"next\" href=\"?page=%d\">Older discussions</a>", page + 1);
-		html_raw(&r->out, "</nav>\n");
+		db_bind_text(st, ":c", NULL);
+	db_bind_int(st, ":limit", KEPT_THREADS + 1); /* one more tells whether there are more */
+	BoardList *l = xmalloc(sizeof *l);
+	memset(l, 0, sizeof *l);
+	l->community_id = community_id;
+	l->communities_v = a->communities_v;
+	l->boards_v = a->boards_v;
+	l->items = xmalloc(KEPT_THREADS * sizeof *l->items);
+	Buf page_so_far = r->out; /* thread_item() writes to r->out: lend it an empty one */
+	r->out = (Buf){0};
+	while (l->nitems < KEPT_THREADS && db_step(st) == SQLITE_ROW) {
+		BoardItem *it = &l->items[l->nitems++];
+		it->start = r->out.len;
+		it->thread_id = db_col_int(st, C_ID);
+		it->last_post_id = db_col_int(st, 12);
+		it->need_id = db_col_int(st, 13);
+		thread_item(r, st, 2, false);
+		/* The title is escaped, so the item's first "</a>" closes the title's link. */
+		it->mark_at = it->start + strlen(ITEM_OPEN);
+		it->badge_at = (size_t)(strstr(r->out.data + it->start, "</a>") - r->out.data) + 4;
 	}
+	l->complete = l->nitems < KEPT_THREADS || db_step(st) != SQLITE_ROW;
+	sqlite3_reset(st);
+	l->text = buf_take(&r->out, &l->len);
+	r->out = page_so_far;
+	st = db_prepare(r->db, "SELECT coalesce(max(id), 0) FROM threads");
+	l->newest_thread = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+	sqlite3_reset(st);
+	return l;
+}
+
+static BoardList *board_list(Req *r, int64_t community_id, const BoardAccess *a)
+{
+	BoardList *l = board_list_get(community_id, a->communities_v, a->boards_v);
+	return l ? l : board_list_keep(board_list_build(r, community_id, a));
+}
+
+/* Which of shown[0..n) the member has not read to the end: one statement for the page. */
+#define UNREAD_IDS                                                                            \
+	":t0, :t1, :t2, :t3, :t4, :t5, :t6, :t7, :t8, :t9, :t10, :t11, :t12, :t13, :t14, :t15, " \
+	":t16, :t17, :t18, :t19, :t20, :t21, :t22, :t23, :t24, :t25, :t26, :t27, :t28, :t29"
+static void unread_marks(Req *r, const BoardItem *const *shown, int n, bool *unread)
+{
+	static const char *const names[BOARD_PAGE] = {
+		":t0",  ":t1",  ":t2",  ":t3",  ":t4",  ":t5",  ":t6",  ":t7",  ":t8",  ":t9",
+		":t10", ":t11", ":t12", ":t13", ":t14", ":t15", ":t16", ":t17", ":t18", ":t19",
+		":t20", ":t21", ":t22", ":t23", ":t24", ":t25", ":t26", ":t27", ":t28", ":t29"};
+	for (int i = 0; i < n; i++)
+		unread[i] = true; /* never opened: no row */
+	if (!n)
+		return;
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT thread_id, last_read_post_id FROM "
+					     "thread_reads WHERE user_id = :me AND thread_id IN ("
+					     UNREAD_IDS ")");
+	db_bind_int(st, ":me", r->user->id);
+	for (int i = 0; i < BOARD_PAGE; i++) {
+		if (i < n)
+			db_bind_int(st, names[i], shown[i]->thread_id);
+		else
+			db_bind_text(st, names[i], NULL);
+	}
+	while (db_step(st) == SQLITE_ROW) {
+		int64_t thread = db_col_int(st, 0), read = db_col_int(st, 1);
+		for (int i = 0; i < n; i++)
+			if (shown[i]->thread_id == thread)
+				unread[i] = read < shown[i]->last_post_id;
+	}
+	sqlite3_reset(st);
+}
+
+/* One page of a kept list as this member sees it: the threads they may see, their unread
+ * marks. False (nothing written) when the page runs past what is kept. */
+static bool kept_board_threads(Req *r, const BoardAccess *a, const BoardList *l, int page)
+{
+	const BoardItem *shown[BOARD_PAGE];
+	int n = 0;
+	bool more = false;
+	size_t skip = (size_t)(page - 1) * BOARD_PAGE, seen = 0;
+	for (size_t i = 0; i < l->nitems; i++) {
+		const BoardItem *it = &l->items[i];
+		if (it->need_id && !a->admin && !board_member_of(a, it->need_id))
+			continue;
+		if (seen++ < skip)
+			continue;
+		if (n == BOARD_PAGE) {
+			more = true;
+			break;
+		}
+		shown[n++] = it;
+	}
+	if (!more && !l->complete)
+		return false;
+	bool unread[BOARD_PAGE];
+	unread_marks(r, shown, n, unread);
+	if (n)
+		html_raw(&r->out, "<ol class=\"threads\">\n");
+	for (int i = 0; i < n; i++) {
+		const BoardItem *it = shown[i];
+		size_t end = it + 1 < l->items + l->nitems ? it[1].start : l->len;
+		buf_append(&r->out, l->text + it->start, it->mark_at - it->start);
+		if (unread[i])
+			html_raw(&r->out, UNREAD_CLASS);
+		buf_append(&r->out, l->text + it->mark_at, it->badge_at - it->mark_at);
+		if (unread[i])
+			html_raw(&r->out, UNREAD_BADGE);
+		buf_append(&r->out, l->text + it->badge_at, end - it->badge_at);
+	}
+	board_list_end(r, n, page, more);
+	return true;
 }
 
 /* The first page of a board listens for new discussions (static/live.js): the list is in
- * #threads, which the script refreshes from this same page; the page works without it. */
-static void live_board_begin(Req *r, const char *events, int page)
+ * #threads, which the script refreshes from this same page; the page works without it.
+ * newest: the highest thread id, or -1 to read it. */
+static void live_board_begin(Req *r, const char *events, int page, int64_t newest)
 {
 	html_raw(&r->out, "<div>\n");
 	if (page != 1)
 		return;
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT coalesce(max(id), 0) FROM threads");
-	int64_t newest = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
-	sqlite3_reset(st);
+	if (newest < 0) {
+		sqlite3_stmt *st = db_prepare(r->db, "SELECT coalesce(max(id), 0) FROM threads");
+		newest = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
+		sqlite3_reset(st);
+	}
 	html(&r->out, "<p class=\"live-status meta\" role=\"status\" aria-live=\"polite\"></p>\n"
 		      "<div id=\"threads\" data-events=\"%s\" data-after=\"%lld\">\n",
 	     events, (long long)newest);
@@ -204,17 +361,8 @@ static int page_number(Req *r)
 	return page < 1 ? 1 : page > PAGE_MAX ? PAGE_MAX : (int)page;
 }
 
-/* The other boards a member may read, for moving between them. */
-static void board_links(Req *r, int64_t current)
+static void board_links_begin(Req *r, int64_t current)
 {
-	sqlite3_stmt *st = db_prepare(
-		r->db, "SELECT c.id, c.slug, c.name FROM communities c WHERE c.status != 'archived' "
-		       "AND (c.visibility = 'open' OR :admin OR EXISTS (SELECT 1 FROM facilitators f "
-		       "WHERE f.community_id = c.id AND f.user_id = :me) OR EXISTS (SELECT 1 FROM "
-		       "memberships m WHERE m.community_id = c.id AND m.user_id = :me AND m.status = "
-		       "'participant')) ORDER BY c.name");
-	db_bind_int(st, ":me", r->user->id);
-	db_bind_int(st, ":admin", r->user->is_admin);
 	html_raw(&r->out, "<nav class=\"board-links\" aria-labelledby=\"h-boards\">\n"
 			  "<h2 id=\"h-boards\">Boards</h2>\n<ul>\n");
 	if (current)
@@ -222,27 +370,72 @@ static void board_links(Req *r, int64_t current)
 	else
 		html_raw(&r->out, "<li><a href=\"/board\" aria-current=\"page\">All communities</a>"
 				  "</li>\n");
-	while (db_step(st) == SQLITE_ROW)
-		html(&r->out, "<li><a href=\"/communities/%s/board\"%s>%s</a></li>\n",
-		     db_col_text(st, 1), db_col_int(st, 0) == current ? " aria-current=\"page\"" : "",
-		     db_col_text(st, 2));
+}
+
+static void board_link(Req *r, int64_t id, const char *slug, const char *name, int64_t current)
+{
+	html(&r->out, "<li><a href=\"/communities/%s/board\"%s>%s</a></li>\n", slug,
+	     id == current ? " aria-current=\"page\"" : "", name);
+}
+
+/* The other boards a member may read, for moving between them; a: what they may reach, or
+ * NULL to read it. */
+static void board_links(Req *r, const BoardAccess *a, int64_t current)
+{
+	board_links_begin(r, current);
+	if (a) {
+		for (size_t i = 0; i < a->nall; i++) {
+			const BoardCommunity *c = &a->all[i];
+			if (!c->archived && (!c->private_ || a->admin || board_member_of(a, c->id)))
+				board_link(r, c->id, c->slug, c->name, current);
+		}
+	} else {
+		sqlite3_stmt *st = db_prepare(
+			r->db,
+			"SELECT c.id, c.slug, c.name FROM communities c WHERE c.status != 'archived' "
+			"AND (c.visibility = 'open' OR :admin OR EXISTS (SELECT 1 FROM facilitators f "
+			"WHERE f.community_id = c.id AND f.user_id = :me) OR EXISTS (SELECT 1 FROM "
+			"memberships m WHERE m.community_id = c.id AND m.user_id = :me AND m.status = "
+			"'participant')) ORDER BY c.name");
+		db_bind_int(st, ":me", r->user->id);
+		db_bind_int(st, ":admin", r->user->is_admin);
+		while (db_step(st) == SQLITE_ROW)
+			board_link(r, db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2),
+				   current);
+		sqlite3_reset(st);
+	}
 	html_raw(&r->out, "</ul>\n</nav>\n");
+}
+
+/* A board's list, its live updates and the links to other boards; a: what the member may
+ * reach (kept), or NULL when the database keeps no board count. */
+static void board_body(Req *r, const BoardAccess *a, int64_t community_id, const char *events,
+		       int page)
+{
+	BoardList *l = a ? board_list(r, community_id, a) : NULL;
+	html_raw(&r->out, "<div class=\"board\">\n");
+	live_board_begin(r, events, page, l ? l->newest_thread : -1);
+	if (!l || !kept_board_threads(r, a, l, page))
+		board_threads(r, community_id, page);
+	live_board_end(r, page);
+	board_links(r, a, community_id);
+	html_raw(&r->out, "</div>\n");
+	board_list_release(l);
 }
 
 void handle_board(Req *r)
 {
 	int page = page_number(r);
+	BoardAccess a;
+	bool kept = board_access_load(r, &a);
 	page_begin(r, page > 1 ? arena_printf(r->arena, "All communities, page %d", page)
 			       : "All communities");
 	html_raw(&r->out, "<h1>All communities</h1>\n<p class=\"lead\">Questions and conversations "
 			  "across every Community of Practice: ask here when your question is not "
 			  "for one group alone.</p>\n<p><a class=\"button\" href=\"/board/new\">Start "
-			  "a discussion</a></p>\n<div class=\"board\">\n");
-	live_board_begin(r, "/board/events", page);
-	board_threads(r, 0, page);
-	live_board_end(r, page);
-	board_links(r, 0);
-	html_raw(&r->out, "</div>\n");
+			  "a discussion</a></p>\n");
+	board_body(r, kept ? &a : NULL, 0, "/board/events", page);
+	board_access_release(&a);
 	page_end(r);
 }
 
@@ -261,29 +454,48 @@ static Community *readable_community(Req *r)
 
 void handle_community_board(Req *r)
 {
-	Community *c = readable_community(r);
-	if (!c)
-		return;
+	BoardAccess a;
+	bool kept = board_access_load(r, &a);
+	const BoardCommunity *kc = kept ? board_community_by_slug(&a, req_param(r, 0)) : NULL;
+	int64_t id;
+	const char *slug, *name;
+	bool postable;
+	if (kc) {
+		if (!board_may_read(&a, kc->id)) {
+			board_access_release(&a);
+			resp_error(r, 403, "This community's discussions are private to its "
+					   "participants and facilitators.");
+			return;
+		}
+		id = kc->id, slug = kc->slug, name = kc->name;
+		postable = a.admin || board_member_of(&a, id);
+	} else {
+		/* No kept counts, or no such community: the 404 is community.c's. */
+		Community *c = readable_community(r);
+		if (!c) {
+			board_access_release(&a);
+			return;
+		}
+		id = c->id, slug = c->slug, name = c->name;
+		postable = community_postable(r, id);
+	}
 	int page = page_number(r);
-	page_begin(r, page > 1 ? arena_printf(r->arena, "%s: discussions, page %d", c->name, page)
-			       : arena_printf(r->arena, "%s: discussions", c->name));
+	page_begin(r, page > 1 ? arena_printf(r->arena, "%s: discussions, page %d", name, page)
+			       : arena_printf(r->arena, "%s: discussions", name));
 	html(&r->out, "<p class=\"meta\"><a href=\"/communities/%s\">%s</a></p>\n<h1>Discussions"
 		      "<span class=\"visually-hidden\">: %s</span></h1>\n",
-	     c->slug, c->name, c->name);
-	if (community_postable(r, c->id))
+	     slug, name, name);
+	if (postable)
 		html(&r->out, "<p><a class=\"button\" href=\"/communities/%s/board/new\">Start a "
-			      "discussion</a></p>\n", c->slug);
+			      "discussion</a></p>\n", slug);
 	else
 		html(&r->out, "<p class=\"hint\">Participants and facilitators post here; everyone "
 			      "can read. <a href=\"/communities/%s\">Sign up for the community</a> to "
 			      "take part, or ask on <a href=\"/board\">All communities</a>.</p>\n",
-		     c->slug);
-	html_raw(&r->out, "<div class=\"board\">\n");
-	live_board_begin(r, arena_printf(r->arena, "/communities/%s/board/events", c->slug), page);
-	board_threads(r, c->id, page);
-	live_board_end(r, page);
-	board_links(r, c->id);
-	html_raw(&r->out, "</div>\n");
+		     slug);
+	board_body(r, kc ? &a : NULL, id,
+		   arena_printf(r->arena, "/communities/%s/board/events", slug), page);
+	board_access_release(&a);
 	page_end(r);
 }
 
