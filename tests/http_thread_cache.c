@@ -5,7 +5,8 @@
  * another; and every write that changes what the articles show is on the next view, whether
  * the server made it or another process did (SQL here): a reply, an edit, a deletion, stored
  * HTML, a member's name, job title, school or standing, an accepted answer, and a private
- * community's access, across pages of a long thread. Bad input still gets 4xx. */
+ * community's access, across pages of a long thread. The share form lists the member's
+ * communities once each, in name order. Bad input still gets 4xx. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,6 +506,40 @@ TEST(bad_input_still_gets_4xx)
 	client_free(visitor);
 }
 
+TEST(share_choices_in_name_order_once)
+{
+	/* Ana takes part in A (home), "beta" and "Gamma", and facilitates "Alpha" and "Gamma". */
+	CHECK(sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
+			     "VALUES ('tc-s1', 'beta Nurses', 'open', 0, 'open'), ('tc-s2', "
+			     "'Alpha Readers', 'open', 0, 'open'), ('tc-s3', 'Gamma Team', 'open', 0, "
+			     "'open'), ('tc-s4', 'Archived Ones', 'archived', 0, 'open')") &&
+		      sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, "
+				     "signed_up_at) SELECT id, %lld, 'participant', 0 FROM communities "
+				     "WHERE slug IN ('tc-s1', 'tc-s3', 'tc-s4')",
+			       (long long)ana.id) &&
+		      sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) SELECT id, "
+				     "%lld FROM communities WHERE slug IN ('tc-s2', 'tc-s3')",
+			       (long long)ana.id),
+	      "communities");
+	int64_t t = start_thread(&ana, "/communities/tc-a/board", "Share me", "Anywhere", false);
+	Reply r = view(&ana, t);
+	const char *want = "<option value=\"tc-s2\">Alpha Readers</option><option value=\"tc-s1\">"
+			   "beta Nurses</option><option value=\"tc-s3\">Gamma Team</option></select>";
+	CHECK(body_has(&r, want), "the share choices: %.600s",
+	      strstr(r.body, "<select id=\"f-community\"") ? strstr(r.body, "<select id=\"f-community\"")
+							  : "(none)");
+	reply_free(&r);
+	r = post_form(&ana, pathf("/threads/%lld/share", (long long)t), "community", "tc-s1", NULL);
+	CHECK(r.status == 303, "share: %ld", r.status);
+	reply_free(&r);
+	r = view(&ana, t);
+	CHECK(body_has(&r, "<option value=\"tc-s2\">Alpha Readers</option><option value=\"tc-s3\">"
+			   "Gamma Team</option></select>") &&
+		      body_has(&r, "Also on the board of: <a href=\"/communities/tc-s1/board\">"),
+	      "after sharing into beta");
+	reply_free(&r);
+}
+
 TEST(stops_cleanly)
 {
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
@@ -562,7 +597,8 @@ int main(void)
 			   names_schools_and_standing_show_their_latest,
 			   accepted_answers_show_and_clear_at_once,
 			   private_community_access_changes_take_effect,
-			   long_threads_keep_each_page_right, bad_input_still_gets_4xx, stops_cleanly);
+			   long_threads_keep_each_page_right, share_choices_in_name_order_once,
+			   bad_input_still_gets_4xx, stops_cleanly);
 	fprintf(stderr, "http_thread_cache: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);
 	return rc;
