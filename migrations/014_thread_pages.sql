@@ -5,7 +5,9 @@
 --     and the thread's own columns that its articles show (the accepted answer, whether it
 --     is a question);
 --   change_counts 'people': what an article shows of a member or their school (name, job
---     title, school, and the standing that decides whether a mention is still a link).
+--     title, school, and the standing that decides whether a mention is still a link), and
+--     who exists (a post without stored HTML is rendered as it is shown, its mentions looked
+--     up by name).
 -- Written to run again safely (IF NOT EXISTS), as `practica upgrade` of a stepped-back
 -- database does.
 CREATE TABLE IF NOT EXISTS thread_changes (
@@ -39,6 +41,9 @@ CREATE TRIGGER IF NOT EXISTS people_changed_u
 	AFTER UPDATE OF name, job_title, school_id, status ON users
 	WHEN OLD.name IS NOT NEW.name OR OLD.job_title IS NOT NEW.job_title
 		OR OLD.school_id IS NOT NEW.school_id OR OLD.status IS NOT NEW.status BEGIN
+	UPDATE change_counts SET n = n + 1, changed_at = CAST(strftime('%s', 'now') AS INTEGER)
+		WHERE name = 'people'; END;
+CREATE TRIGGER IF NOT EXISTS people_changed_i AFTER INSERT ON users BEGIN
 	UPDATE change_counts SET n = n + 1, changed_at = CAST(strftime('%s', 'now') AS INTEGER)
 		WHERE name = 'people'; END;
 CREATE TRIGGER IF NOT EXISTS people_changed_d AFTER DELETE ON users BEGIN

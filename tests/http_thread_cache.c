@@ -342,6 +342,27 @@ TEST(names_schools_and_standing_show_their_latest)
 	r = view(&mo, t);
 	CHECK(article_has(&r, mention, "class=\"mention\""), "the mention is not linked again");
 	reply_free(&r);
+	/* A post written without stored HTML is rendered as shown, its mentions looked up by
+	 * name: a member who joins later is linked from then on. */
+	CHECK(sql_exec(&srv, "INSERT INTO posts (thread_id, author_id, body, created_at) VALUES "
+			     "(%lld, %lld, 'Welcome @Nora Newcomer!', 2000000000)",
+		       (long long)t, (long long)pia.id),
+	      "unrendered post");
+	r = view(&mo, t);
+	CHECK(body_has(&r, "Welcome @Nora Newcomer!"), "the unrendered post is missing");
+	reply_free(&r);
+	/* Added by SQL: the command line would render the post's HTML as it opens the database. */
+	CHECK(sql_exec(&srv, "INSERT INTO users (email, name, school_id, status, password_hash, "
+			     "created_at) SELECT 'nora@northfield.org', 'Nora Newcomer', school_id, "
+			     "'active', 'x', 0 FROM users WHERE id = %lld",
+		       (long long)pia.id),
+	      "new member");
+	int64_t nora = sql_int(&srv, "SELECT id FROM users WHERE email = 'nora@northfield.org'");
+	r = view(&mo, t);
+	CHECK(nora > 0 && body_has(&r, pathf("href=\"/members/%lld\">@Nora Newcomer</a>",
+					     (long long)nora)),
+	      "the new member's mention is not linked");
+	reply_free(&r);
 }
 
 TEST(accepted_answers_show_and_clear_at_once)
