@@ -11,6 +11,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "db.h"
+#include "html.h"
 
 /* The migration that keeps the 'communities' count (013); 'boards' (015) is read as a row,
  * and a database without it is served without the cache. */
@@ -85,6 +86,12 @@ static BoardDirectory *directory_build(Db *db, int64_t version)
 		buf_append(&strings, db_col_text(st, 1), strlen(db_col_text(st, 1)) + 1);
 		c->name = (const char *)(uintptr_t)strings.len;
 		buf_append(&strings, db_col_text(st, 2), strlen(db_col_text(st, 2)) + 1);
+		c->link_open = (const char *)(uintptr_t)strings.len;
+		html(&strings, "<li><a href=\"/communities/%s/board\"", db_col_text(st, 1));
+		buf_putc(&strings, '\0');
+		c->link_close = (const char *)(uintptr_t)strings.len;
+		html(&strings, ">%s</a></li>\n", db_col_text(st, 2));
+		buf_putc(&strings, '\0');
 	}
 	sqlite3_reset(st);
 	BoardDirectory *d = xmalloc(sizeof *d);
@@ -95,6 +102,8 @@ static BoardDirectory *directory_build(Db *db, int64_t version)
 	for (size_t i = 0; i < n; i++) {
 		list[i].slug = d->strings + (uintptr_t)list[i].slug;
 		list[i].name = d->strings + (uintptr_t)list[i].name;
+		list[i].link_open = d->strings + (uintptr_t)list[i].link_open;
+		list[i].link_close = d->strings + (uintptr_t)list[i].link_close;
 	}
 	d->refs = 1;
 	return d;

@@ -16,11 +16,14 @@
 
 #include "http.h"
 
-/* One community as the board pages need it. */
+/* One community as the board pages need it. link_open and link_close are its line in the
+ * list of boards, escaped once: "<li><a href=\"/communities/SLUG/board\"" and
+ * ">NAME</a></li>\n", with aria-current between them on its own board. */
 typedef struct {
 	int64_t id;
 	const char *slug, *name;
 	bool private_, archived;
+	const char *link_open, *link_close;
 } BoardCommunity;
 
 typedef struct BoardDirectory BoardDirectory;

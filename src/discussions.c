@@ -372,10 +372,13 @@ static void board_links_begin(Req *r, int64_t current)
 				  "</li>\n");
 }
 
+/* The attribute is markup, not text: html() would escape its quotes (it did, until issue 8). */
 static void board_link(Req *r, int64_t id, const char *slug, const char *name, int64_t current)
 {
-	html(&r->out, "<li><a href=\"/communities/%s/board\"%s>%s</a></li>\n", slug,
-	     id == current ? " aria-current=\"page\"" : "", name);
+	html(&r->out, "<li><a href=\"/communities/%s/board\"", slug);
+	if (id == current)
+		html_raw(&r->out, " aria-current=\"page\"");
+	html(&r->out, ">%s</a></li>\n", name);
 }
 
 /* The other boards a member may read, for moving between them; a: what they may reach, or
@@ -386,8 +389,13 @@ static void board_links(Req *r, const BoardAccess *a, int64_t current)
 	if (a) {
 		for (size_t i = 0; i < a->nall; i++) {
 			const BoardCommunity *c = &a->all[i];
-			if (!c->archived && (!c->private_ || a->admin || board_member_of(a, c->id)))
-				board_link(r, c->id, c->slug, c->name, current);
+			if (c->archived || (c->private_ && !a->admin && !board_member_of(a, c->id)))
+				continue;
+			/* board_link()'s markup, escaped when the list was kept */
+			buf_puts(&r->out, c->link_open);
+			if (c->id == current)
+				buf_puts(&r->out, " aria-current=\"page\"");
+			buf_puts(&r->out, c->link_close);
 		}
 	} else {
 		sqlite3_stmt *st = db_prepare(

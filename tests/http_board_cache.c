@@ -399,6 +399,12 @@ TEST(pages_of_a_long_board)
 	free(p1);
 	free(p2);
 	free(p3);
+	/* The current board is marked as such in the list of boards, as an attribute. */
+	char *a = page(&carol, "/communities/board-a/board");
+	CHECK(a && strstr(a, "<li><a href=\"/communities/board-a/board\" aria-current=\"page\">"
+			     "Community A</a></li>"),
+	      "the current board's link");
+	free(a);
 	Reply r = get(&carol, "/communities/nowhere/board");
 	CHECK(r.status == 404, "an unknown board: %ld", r.status);
 	reply_free(&r);
