@@ -4,6 +4,7 @@
 #include "brand.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,15 +36,68 @@ static const char *setting(Req *r, const char *key)
 	return v;
 }
 
+/* The settings as last read, shared by the server's threads, under the community data's
+ * change count that was read with the session (Req.seen): migration 013's triggers move it on
+ * every write of a brand setting, by this server or another process. */
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t kept_count;
+static char *kept_values[4];
+
+static bool load_kept(Req *r, Brand *b)
+{
+	int64_t count = r->seen.communities;
+	if (count <= 0)
+		return false;
+	pthread_mutex_lock(&kept_lock);
+	bool hit = kept_count == count;
+	if (hit) {
+		b->name = arena_strdup(r->arena, kept_values[0]);
+		b->accent = arena_strdup(r->arena, kept_values[1]);
+		b->logo_hash = arena_strdup(r->arena, kept_values[2]);
+		b->logo_type = arena_strdup(r->arena, kept_values[3]);
+	}
+	pthread_mutex_unlock(&kept_lock);
+	return hit;
+}
+
+static void keep(Req *r, const Brand *b)
+{
+	int64_t count = r->seen.communities;
+	if (count <= 0)
+		return;
+	const char *values[4] = {b->name, b->accent, b->logo_hash, b->logo_type};
+	char *copies[4];
+	for (int i = 0; i < 4; i++) {
+		size_t n = strlen(values[i]) + 1;
+		copies[i] = xmalloc(n);
+		memcpy(copies[i], values[i], n);
+	}
+	pthread_mutex_lock(&kept_lock);
+	kept_count = count;
+	for (int i = 0; i < 4; i++) {
+		char *old = kept_values[i];
+		kept_values[i] = copies[i];
+		copies[i] = old;
+	}
+	pthread_mutex_unlock(&kept_lock);
+	for (int i = 0; i < 4; i++)
+		free(copies[i]);
+}
+
 /* Every page's head, header and footer want these: read together, once per request, instead
- * of seven lookups a page (issue 8). A write of the settings (put_setting, drop_setting)
- * forgets them. */
+ * of seven lookups a page (issue 8), and kept between requests while the change count stands.
+ * A write of the settings (put_setting, drop_setting) forgets them, and the count this
+ * request read is then out of date for them. */
 static Brand load(Req *r)
 {
 	if (r->brand)
 		return *(const Brand *)r->brand;
 	Brand *b = arena_alloc(r->arena, sizeof *b);
 	*b = (Brand){"", "", "", ""};
+	if (load_kept(r, b)) {
+		r->brand = b;
+		return *b;
+	}
 	sqlite3_stmt *st = db_prepare(
 		r->db, "SELECT key, value FROM settings WHERE key IN ('brand_name', "
 		       "'brand_accent', 'brand_logo_hash', 'brand_logo_type')");
@@ -60,6 +114,7 @@ static Brand load(Req *r)
 			b->logo_type = value;
 	}
 	sqlite3_reset(st);
+	keep(r, b);
 	r->brand = b;
 	return *b;
 }
@@ -341,6 +396,7 @@ static unsigned char *read_logo(Req *r, const Upload *u, const char **type, cons
 static bool put_setting(Req *r, const char *key, const void *value, int size, bool blob)
 {
 	r->brand = NULL;
+	r->seen.communities = 0;
 	sqlite3_stmt *st = db_prepare(r->db, "INSERT INTO settings (key, value) VALUES (:k, :v) "
 					     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 	db_bind_text(st, ":k", key);
@@ -354,6 +410,7 @@ static bool put_setting(Req *r, const char *key, const void *value, int size, bo
 static bool drop_setting(Req *r, const char *key)
 {
 	r->brand = NULL;
+	r->seen.communities = 0;
 	sqlite3_stmt *st = db_prepare(r->db, "DELETE FROM settings WHERE key = :k");
 	db_bind_text(st, ":k", key);
 	return db_run(st);

@@ -207,6 +207,28 @@ TEST(colleagues_follow_changes)
 	free(a);
 }
 
+TEST(brand_follows_changes)
+{
+	/* The association's name is kept between requests too: another process renames it. */
+	char *a = part(&alice, "/home", "<title>", "</title>");
+	CHECK(a && !has(a, "Riverside Association"), "title before: %s", a ? a : "(none)");
+	free(a);
+	CHECK(sql_exec(&srv, "INSERT INTO settings (key, value) VALUES ('brand_name', "
+			     "'Riverside Association') ON CONFLICT (key) DO UPDATE SET "
+			     "value = excluded.value"),
+	      "brand name");
+	a = part(&alice, "/home", "<title>", "</title>");
+	CHECK(has(a, "Riverside Association"), "the new name is not shown: %s", a ? a : "(none)");
+	free(a);
+	a = part(&bob, "/communities", "<a class=\"brand\"", "</a>");
+	CHECK(has(a, "Riverside Association"), "bob's header: %s", a ? a : "(none)");
+	free(a);
+	CHECK(sql_exec(&srv, "DELETE FROM settings WHERE key = 'brand_name'"), "brand name gone");
+	a = part(&alice, "/home", "<title>", "</title>");
+	CHECK(a && !has(a, "Riverside Association"), "the old name stays: %s", a ? a : "(none)");
+	free(a);
+}
+
 TEST(ended_sessions_are_refused_at_once)
 {
 	/* A second session of bob's, kept warm, then signed out: its cookie is refused. */
@@ -297,7 +319,8 @@ int main(void)
 	double t0 = now_seconds();
 	started = setup();
 	int rc = RUN_TESTS(server_started, communities_kept_apart_and_follow_changes,
-			   colleagues_follow_changes, ended_sessions_are_refused_at_once,
+			   colleagues_follow_changes, brand_follows_changes,
+			   ended_sessions_are_refused_at_once,
 			   stops_cleanly);
 	fprintf(stderr, "http_home_cache: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);
