@@ -121,7 +121,8 @@ static const char *const session_sql =
 	"       coalesce(s.status, 'active') = 'lapsed', x.expires_at, "
 	"       coalesce((SELECT n FROM change_counts WHERE name = 'communities'), 0), "
 	"       coalesce((SELECT n FROM change_counts WHERE name = 'people'), 0), "
-	"       coalesce((SELECT max(id) FROM users), 0) "
+	"       coalesce((SELECT max(id) FROM users), 0), "
+	"       coalesce((SELECT n FROM change_counts WHERE name = 'boards'), 0) "
 	"FROM sessions x JOIN users u ON u.id = x.user_id "
 	"LEFT JOIN schools s ON s.id = u.school_id "
 	"WHERE x.token_hash = :hash AND x.expires_at > :now AND u.status != 'disabled'";
@@ -154,7 +155,8 @@ bool auth_load_user(Req *r)
 	/* Admins are association staff: their school's membership does not gate them. */
 	u->is_member = !u->is_pending && (u->is_admin || !u->school_lapsed);
 	int64_t expires = db_col_int(st, 9);
-	r->seen = (ChangeCounts){db_col_int(st, 10), db_col_int(st, 11), db_col_int(st, 12)};
+	r->seen = (ChangeCounts){db_col_int(st, 10), db_col_int(st, 11), db_col_int(st, 12),
+				 db_col_int(st, 13)};
 	r->user = u;
 	r->session_hash = hash;
 	/* Sliding expiry, written at most about once a fortnight per session. */

@@ -1,5 +1,6 @@
 /* The start page for visitors and the member home: what is new for the signed-in member. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -149,6 +150,77 @@ static void my_communities(Req *r, int64_t *valid_until)
 
 static void people_sections(Req *r);
 
+/* The recent discussions (discussions.c) as kept for one member: the threads listed, with
+ * what the member had read of each when it was built, ahead of the section's text. */
+#define RECENT_THREADS 5
+typedef struct {
+	int n;
+	int64_t thread[RECENT_THREADS], read[RECENT_THREADS]; /* read: -1 when never */
+} RecentReads;
+
+/* What the member has read of the threads in reads->thread, into reads->read. */
+static void read_marks(Req *r, RecentReads *reads)
+{
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT thread_id, last_read_post_id FROM thread_reads "
+					     "WHERE user_id = :me AND thread_id IN "
+					     "(:t1, :t2, :t3, :t4, :t5)");
+	static const char *const names[RECENT_THREADS] = {":t1", ":t2", ":t3", ":t4", ":t5"};
+	db_bind_int(st, ":me", r->user->id);
+	for (int i = 0; i < RECENT_THREADS; i++) {
+		db_bind_int(st, names[i], i < reads->n ? reads->thread[i] : 0);
+		reads->read[i] = -1;
+	}
+	while (db_step(st) == SQLITE_ROW)
+		for (int i = 0; i < reads->n; i++)
+			if (reads->thread[i] == db_col_int(st, 0))
+				reads->read[i] = db_col_int(st, 1);
+	sqlite3_reset(st);
+}
+
+/* The newest discussions on every board the member may read, kept per member under the
+ * change counts of what the list shows (the threads and shares, the communities and their
+ * rosters, which decide what the member may read, and members' names). Its unread marks
+ * come from what the member has read of the listed threads, which no count follows: that is
+ * looked up on each view (one probe a thread) and compared with what the kept list was built
+ * with, and any difference builds the list again. */
+static void recent_discussions(Req *r, int64_t now)
+{
+	char key[48];
+	snprintf(key, sizeof key, "home-recent:%lld", (long long)r->user->id);
+	ChangeCounts counts = {r->seen.communities, r->seen.people, 0, r->seen.boards};
+	if (!counts.communities || !counts.people || !counts.boards)
+		counts = (ChangeCounts){0, 0, 0, 0}; /* a count missing: nothing is kept */
+	const char *kept;
+	size_t kept_len;
+	if (member_cache_copy(r, key, counts, now, &kept, &kept_len) &&
+	    kept_len >= sizeof(RecentReads)) {
+		RecentReads was, is;
+		memcpy(&was, kept, sizeof was);
+		is = was;
+		read_marks(r, &is);
+		if (!memcmp(was.read, is.read, sizeof was.read)) {
+			buf_append(&r->out, kept + sizeof was, kept_len - sizeof was);
+			return;
+		}
+	}
+	size_t from = r->out.len;
+	discussions_recent_section(r, 0, "/board", RECENT_THREADS);
+	/* The listed threads, from the links the section wrote (titles are escaped, so only
+	 * these links contain this text). */
+	RecentReads reads = {0};
+	const char *end = r->out.data + r->out.len;
+	for (const char *p = r->out.data + from;
+	     reads.n < RECENT_THREADS && (p = memmem(p, (size_t)(end - p), "<a href=\"/threads/", 18));
+	     p += 18)
+		reads.thread[reads.n++] = atoll(p + 18);
+	read_marks(r, &reads);
+	size_t len = r->out.len - from;
+	char *data = arena_alloc(r->arena, sizeof reads + len);
+	memcpy(data, &reads, sizeof reads);
+	memcpy(data + sizeof reads, r->out.data + from, len);
+	member_cache_store(key, counts, INT64_MAX, data, sizeof reads + len);
+}
+
 void handle_home(Req *r)
 {
 	const User *u = r->user;
@@ -183,7 +255,7 @@ void handle_home(Req *r)
 		member_cache_store(key, mine_counts, valid_until, r->out.data + from,
 				   r->out.len - from);
 	}
-	discussions_recent_section(r, 0, "/board", 5); /* newest on every board I may read */
+	recent_discussions(r, now); /* newest on every board I may read */
 	snprintf(key, sizeof key, "home-people:%lld", (long long)u->id);
 	ChangeCounts people_counts = r->seen;
 	if (!people_counts.people) /* no count of names and job titles: nothing is kept */

@@ -56,6 +56,7 @@ typedef struct {
 	int64_t communities; /* change_counts 'communities' (migration 013) */
 	int64_t people;      /* change_counts 'people' (migration 014): names, job titles, schools */
 	int64_t newest_user; /* the highest users.id: an account added (even active at once) */
+	int64_t boards;      /* change_counts 'boards' (migration 015): threads listed, shares */
 } ChangeCounts;
 
 typedef struct {

@@ -35,14 +35,15 @@ static Entry *entry_for(const char *key)
 static bool same_counts(ChangeCounts a, ChangeCounts b)
 {
 	return a.communities == b.communities && a.people == b.people &&
-	       a.newest_user == b.newest_user;
+	       a.newest_user == b.newest_user && a.boards == b.boards;
 }
 
 /* A count below zero is never kept under (an error reading it). */
 static bool usable(const char *key, ChangeCounts c)
 {
 	return strlen(key) < KEY_MAX && c.communities >= 0 && c.people >= 0 &&
-	       c.newest_user >= 0 && (c.communities || c.people || c.newest_user);
+	       c.newest_user >= 0 && c.boards >= 0 &&
+	       (c.communities || c.people || c.newest_user || c.boards);
 }
 
 bool member_cache_emit(Req *r, const char *key, ChangeCounts counts, int64_t now)
@@ -55,6 +56,25 @@ bool member_cache_emit(Req *r, const char *key, ChangeCounts counts, int64_t now
 		     now < e->valid_until;
 	if (fresh)
 		buf_append(&r->out, e->data, e->len);
+	pthread_mutex_unlock(&lock);
+	return fresh;
+}
+
+bool member_cache_copy(Req *r, const char *key, ChangeCounts counts, int64_t now,
+		       const char **data, size_t *len)
+{
+	if (!usable(key, counts))
+		return false;
+	Entry *e = entry_for(key);
+	pthread_mutex_lock(&lock);
+	bool fresh = e->data && !strcmp(e->key, key) && same_counts(e->counts, counts) &&
+		     now < e->valid_until;
+	if (fresh) {
+		char *copy = arena_alloc(r->arena, e->len ? e->len : 1);
+		memcpy(copy, e->data, e->len);
+		*data = copy;
+		*len = e->len;
+	}
 	pthread_mutex_unlock(&lock);
 	return fresh;
 }

@@ -19,6 +19,11 @@
  * that matters is unknown: callers pass only the counts their text depends on, the rest 0. */
 bool member_cache_emit(Req *r, const char *key, ChangeCounts counts, int64_t now);
 
+/* The same, but the text is copied into r's arena (*data, *len) for the caller to check
+ * before using it. */
+bool member_cache_copy(Req *r, const char *key, ChangeCounts counts, int64_t now,
+		       const char **data, size_t *len);
+
 /* Keeps a copy of len bytes under key, replacing what was there. */
 void member_cache_store(const char *key, ChangeCounts counts, int64_t valid_until,
 			const char *data, size_t len);

@@ -207,6 +207,88 @@ TEST(colleagues_follow_changes)
 	free(a);
 }
 
+static char *recent(Person *p)
+{
+	return part(p, "/home", "<section aria-labelledby=\"h-discussions\">", "</section>");
+}
+
+/* The item of the thread titled title in a recent() text (heap), or NULL. */
+static char *item(const char *text, const char *title)
+{
+	const char *at = text ? strstr(text, title) : NULL;
+	if (!at)
+		return NULL;
+	const char *start = at;
+	while (start > text && strncmp(start, "<li", 3) != 0)
+		start--;
+	const char *end = strstr(at, "</li>");
+	return end ? strndup(start, (size_t)(end - start)) : NULL;
+}
+
+static int64_t start_thread(Person *p, const char *board, const char *title)
+{
+	Reply r = client_post_fields(p->c, p->csrf, board, "title", title, "body", "Hello.", NULL);
+	const char *loc = reply_location(&r);
+	int64_t id = r.status == 303 && loc && !strncmp(loc, "/threads/", 9) ? atoll(loc + 9) : 0;
+	CHECK(id, "starting %s on %s: %ld", title, board, r.status);
+	reply_free(&r);
+	return id;
+}
+
+TEST(recent_discussions_follow_reads_and_changes)
+{
+	/* B is private: a thread there reaches alice's home (she has a seat), never bob's. */
+	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'private' WHERE id = %lld",
+		       (long long)cb), "private B");
+	int64_t secret = start_thread(&alice, "/communities/comm-b/board", "Private plans");
+	char *a = recent(&alice), *b = recent(&bob);
+	CHECK(has(a, "Private plans"), "alice's own thread is not listed: %s", a ? a : "(none)");
+	CHECK(b && !has(b, "Private plans"), "bob sees a private community's thread: %s",
+	      b ? b : "(none)");
+	free(a);
+	free(b);
+
+	/* Bob asks on the all-communities board: new to alice until she reads it. */
+	int64_t open = start_thread(&bob, "/board", "Open question");
+	a = recent(&alice);
+	char *it = item(a, "Open question");
+	CHECK(has(it, "badge-new"), "bob's thread is not new to alice: %s", it ? it : "(none)");
+	free(it);
+	free(a);
+	char path[64];
+	snprintf(path, sizeof path, "/threads/%lld", (long long)open);
+	Reply r = client_get(alice.c, path);
+	CHECK(r.status == 200, "alice reads it: %ld", r.status);
+	reply_free(&r);
+	a = recent(&alice);
+	it = item(a, "Open question");
+	CHECK(it && !has(it, "badge-new"), "still new after reading: %s", it ? it : "(none)");
+	free(it);
+	free(a);
+
+	/* Bob replies: new to alice again, with its count. */
+	snprintf(path, sizeof path, "/threads/%lld/replies", (long long)open);
+	r = client_post_fields(bob.c, bob.csrf, path, "body", "Anyone?", NULL);
+	CHECK(r.status == 303, "bob's reply: %ld", r.status);
+	reply_free(&r);
+	a = recent(&alice);
+	it = item(a, "Open question");
+	CHECK(has(it, "badge-new") && has(it, "1 reply"), "after bob's reply: %s", it ? it : "(none)");
+	free(it);
+	free(a);
+
+	/* Another process retitles a thread and takes alice's seat in B away. */
+	CHECK(sql_exec(&srv, "UPDATE threads SET title = 'Open question, retitled' WHERE id = %lld",
+		       (long long)open), "retitle");
+	CHECK(sql_exec(&srv, "DELETE FROM memberships WHERE user_id = %lld AND community_id = %lld",
+		       (long long)alice.id, (long long)cb), "seat gone");
+	a = recent(&alice);
+	CHECK(has(a, "Open question, retitled") && !has(a, "Private plans"),
+	      "after the retitle and losing the seat: %s", a ? a : "(none)");
+	free(a);
+	(void)secret;
+}
+
 TEST(brand_follows_changes)
 {
 	/* The association's name is kept between requests too: another process renames it. */
@@ -319,7 +401,8 @@ int main(void)
 	double t0 = now_seconds();
 	started = setup();
 	int rc = RUN_TESTS(server_started, communities_kept_apart_and_follow_changes,
-			   colleagues_follow_changes, brand_follows_changes,
+			   colleagues_follow_changes, recent_discussions_follow_reads_and_changes,
+			   brand_follows_changes,
 			   ended_sessions_are_refused_at_once,
 			   stops_cleanly);
 	fprintf(stderr, "http_home_cache: %.1f s\n", now_seconds() - t0);
