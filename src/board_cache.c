@@ -187,7 +187,13 @@ static int64_t *member_get(Req *r, int64_t version, size_t *n)
 bool board_access_load(Req *r, BoardAccess *a)
 {
 	memset(a, 0, sizeof *a);
-	if (!r->user || !read_counts(r->db, &a->communities_v, &a->boards_v))
+	if (!r->user)
+		return false;
+	/* Read with the session when it could be (auth.c): before anything this page reads. */
+	a->communities_v = r->seen.communities;
+	a->boards_v = r->seen.boards;
+	if ((a->communities_v <= 0 || a->boards_v <= 0) &&
+	    !read_counts(r->db, &a->communities_v, &a->boards_v))
 		return false;
 	a->admin = r->user->is_admin;
 	a->dir = directory_get(r->db, a->communities_v);

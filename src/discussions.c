@@ -256,30 +256,25 @@ static BoardList *board_list(Req *r, int64_t community_id, const BoardAccess *a)
 	return l ? l : board_list_keep(board_list_build(r, community_id, a));
 }
 
-/* Which of shown[0..n) the member has not read to the end: one statement for the page. */
-#define UNREAD_IDS                                                                            \
-	":t0, :t1, :t2, :t3, :t4, :t5, :t6, :t7, :t8, :t9, :t10, :t11, :t12, :t13, :t14, :t15, " \
-	":t16, :t17, :t18, :t19, :t20, :t21, :t22, :t23, :t24, :t25, :t26, :t27, :t28, :t29"
+/* Which of shown[0..n) the member has not read to the end: one statement for the page, the
+ * ids as one JSON array (a join from json_each reads each thread's row once: 256 steps for
+ * 30 threads, against 444 for an IN list of 30 parameters, each bound by name). */
 static void unread_marks(Req *r, const BoardItem *const *shown, int n, bool *unread)
 {
-	static const char *const names[BOARD_PAGE] = {
-		":t0",  ":t1",  ":t2",  ":t3",  ":t4",  ":t5",  ":t6",  ":t7",  ":t8",  ":t9",
-		":t10", ":t11", ":t12", ":t13", ":t14", ":t15", ":t16", ":t17", ":t18", ":t19",
-		":t20", ":t21", ":t22", ":t23", ":t24", ":t25", ":t26", ":t27", ":t28", ":t29"};
 	for (int i = 0; i < n; i++)
 		unread[i] = true; /* never opened: no row */
 	if (!n)
 		return;
-	sqlite3_stmt *st = db_prepare(r->db, "SELECT thread_id, last_read_post_id FROM "
-					     "thread_reads WHERE user_id = :me AND thread_id IN ("
-					     UNREAD_IDS ")");
+	Buf ids = {0};
+	for (int i = 0; i < n; i++)
+		buf_printf(&ids, "%c%lld", i ? ',' : '[', (long long)shown[i]->thread_id);
+	buf_putc(&ids, ']');
+	sqlite3_stmt *st = db_prepare(r->db, "SELECT tr.thread_id, tr.last_read_post_id FROM "
+					     "json_each(:ids) j JOIN thread_reads tr ON tr.user_id = "
+					     ":me AND tr.thread_id = j.value");
+	db_bind_text(st, ":ids", ids.data);
 	db_bind_int(st, ":me", r->user->id);
-	for (int i = 0; i < BOARD_PAGE; i++) {
-		if (i < n)
-			db_bind_int(st, names[i], shown[i]->thread_id);
-		else
-			db_bind_text(st, names[i], NULL);
-	}
+	buf_free(&ids);
 	while (db_step(st) == SQLITE_ROW) {
 		int64_t thread = db_col_int(st, 0), read = db_col_int(st, 1);
 		for (int i = 0; i < n; i++)
