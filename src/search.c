@@ -696,6 +696,32 @@ static int by_score(const void *a, const void *b)
 	return x->id < y->id ? 1 : x->id > y->id ? -1 : 0; /* then newest first */
 }
 
+/* Puts the best `k` of c[0..n) first, in order (by_score), as sorting all of them would:
+ * a page needs its first `offset + limit`, not the order of all 1,100 candidates. */
+static void sort_best(Candidate *c, int n, int k)
+{
+	int lo = 0, hi = n - 1;
+	while (k > 0 && k < n && lo < hi) { /* quickselect: c[0..k) the best, unordered */
+		Candidate pivot = c[lo + (hi - lo) / 2], t;
+		int i = lo, j = hi;
+		while (i <= j) {
+			while (by_score(&c[i], &pivot) < 0)
+				i++;
+			while (by_score(&c[j], &pivot) > 0)
+				j--;
+			if (i <= j)
+				t = c[i], c[i++] = c[j], c[j--] = t;
+		}
+		if (k - 1 <= j)
+			hi = j;
+		else if (k - 1 >= i)
+			lo = i;
+		else
+			break;
+	}
+	qsort(c, (size_t)(k < n ? k : n), sizeof *c, by_score);
+}
+
 /* The quoted phrases of a cleaned query before its NOT part, ORed: "any of the member's
  * words". *count receives how many phrases the whole query has (each is one FTS5 phrase).
  * Relies on the cleaner's output shape: quoted strings never contain a quote. */
@@ -1101,10 +1127,10 @@ bool search_run(Db *db, Arena *a, const SearchQuery *q, SearchResults *out)
 				    c[n - 1].id, c, &n) &&
 		     ok;
 	rank_cache_clear();
-	qsort(c, (size_t)n, sizeof *c, by_score);
 	out->total = n;
 
 	int end = from < n ? (n - from < limit ? n : from + limit) : from;
+	sort_best(c, n, end);
 	ok = show_hits(db, a, q, c, from, end, main_oldest, out) && ok;
 	buf_free(&filter);
 	buf_free(&match);
