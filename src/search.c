@@ -276,7 +276,7 @@ static int docsize_tokens(sqlite3_value *v, int columns)
 /* practica_rank(table, scored, generation, positives[, sizes]): `sizes` is the row's blob
  * in the table's %_docsize (joined in the query). FTS5's xColumnSize() reads that same row
  * through a statement of its own, run once per row: over a common word's 1,000 candidates
- * 0.52 ms of the ranking's 0.60 (DECISIONS 105); joined, it costs about a third of that. */
+ * 0.52 ms of the ranking's 0.60 (DECISIONS 118); joined, it costs about a third of that. */
 static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3_context *ctx,
 			  int nargs, sqlite3_value **args)
 {
@@ -576,7 +576,7 @@ static const struct {
 };
 
 /* search_index as this binary reads and writes it: over the practica_pairs tokenizer
- * (search_pairs.c, DECISIONS 104). Migrations 007 and 011 made it over porter; an index of a
+ * (search_pairs.c, DECISIONS 117). Migrations 007 and 011 made it over porter; an index of a
  * table's rows, it is made again here rather than by a migration (see the decision). */
 static bool index_has_pairs(Db *db)
 {

@@ -2,7 +2,7 @@
  * FTS5's porter tokenizer (over unicode61, diacritics removed), and at each word's position
  * also the pair it starts with the next word. A quoted phrase is then found through its
  * pairs, which are rare, instead of by walking its rarest word's matches and checking the
- * others' (DECISIONS 104). */
+ * others' (DECISIONS 117). */
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
