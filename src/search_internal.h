@@ -1,5 +1,5 @@
-/* What the search files (search.c, search_query.c, search_extract.c, search_page.c,
- * search_pairs.c) share and nobody else needs. */
+/* What the search files (search.c, search_rank.c, search_pairs.c, search_query.c,
+ * search_extract.c, search_page.c) share and nobody else needs. */
 #ifndef PRACTICA_SEARCH_INTERNAL_H
 #define PRACTICA_SEARCH_INTERNAL_H
 #include <stddef.h>
@@ -34,6 +34,12 @@ static inline int private_use_char(uint32_t c)
  * is found through its pairs. Every connection that reads or writes search_index needs it;
  * search.c registers it on every connection SQLite opens in a process linked with it. */
 void search_pairs_register(fts5_api *api);
+
+/* practica_rank() (search_rank.c) keeps one search's document counts for its several
+ * statements under a number: search_rank_next() gives a search its number (bound as the
+ * function's generation argument), search_rank_done() frees the counts when it is over. */
+int64_t search_rank_next(void);
+void search_rank_done(void);
 
 /* The markers snippet() and highlight() put around matches. */
 #define MARK_OPEN "\x01"
