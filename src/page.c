@@ -149,7 +149,6 @@ static const struct {
 	{"thread-followed", "You follow this thread: new replies will appear in your notifications."},
 	{"thread-unfollowed", "You no longer follow this thread. Posting in it again will not "
 			      "change that; use Follow to hear of replies again."},
-	{"branding-saved", "The association's look was saved. Every page shows it now."},
 	{"agenda-added", "The agenda item was added."},
 	{"agenda-deleted", "The agenda item was deleted."},
 	{"agenda-moved", "The agenda item was moved."},
