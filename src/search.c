@@ -369,51 +369,13 @@ static const struct {
 	{"SELECT id FROM library_items ORDER BY id", library_index},    /* documents, links */
 };
 
-/* search_index as this binary reads and writes it: over the practica_pairs tokenizer
- * (search_pairs.c, DECISIONS 117). Migrations 007 and 011 made it over porter; an index of a
- * table's rows, it is made again here rather than by a migration (see the decision). */
-static bool index_has_pairs(Db *db)
-{
-	sqlite3_stmt *st = db_prepare(db, "SELECT sql LIKE '%practica_pairs%' FROM sqlite_master "
-					  "WHERE name = 'search_index'");
-	bool yes = db_step(st) == SQLITE_ROW && db_col_int(st, 0);
-	sqlite3_reset(st);
-	return yes;
-}
-
-static bool exec_sql(Db *db, const char *sql)
-{
-	char *err = NULL;
-	if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &err) != SQLITE_OK) {
-		fprintf(stderr, "practica: search: %s\n", err ? err : "database error");
-		sqlite3_free(err);
-		return false;
-	}
-	return true;
-}
-
-/* Inside the caller's transaction: search_index made anew over the pairs tokenizer, and
- * filled from search_entries when `fill` (FTS5's rebuild: every entry's text is tokenized
- * again; minutes for 500,000 entries). */
-static bool make_pairs_index(Db *db, bool fill)
-{
-	return exec_sql(db, "DROP TABLE IF EXISTS search_index") &&
-	       exec_sql(db, "CREATE VIRTUAL TABLE search_index USING fts5(title, body, facets, "
-			    "content = 'search_entries', content_rowid = 'id', "
-			    "tokenize = 'practica_pairs')") &&
-	       (!fill ||
-		(exec_sql(db, "INSERT INTO search_index (search_index) VALUES ('rebuild')") &&
-		 exec_sql(db, "INSERT INTO search_index (search_index) VALUES ('optimize')")));
-}
-
 int64_t search_reindex(Db *db)
 {
 	if (!db_begin(db))
 		return -1;
-	bool ok = index_has_pairs(db) || make_pairs_index(db, false);
 	sqlite3_stmt *st = db_prepare(db, "INSERT INTO search_index (search_index) VALUES "
 				      "('delete-all')");
-	ok = ok && db_run(st);
+	bool ok = db_run(st);
 	st = db_prepare(db, "INSERT INTO search_titles (search_titles) VALUES ('delete-all')");
 	ok = ok && db_run(st);
 	st = db_prepare(db, "DELETE FROM search_entries");
@@ -459,20 +421,7 @@ bool search_rebuild_if_needed(Db *db)
 	sqlite3_stmt *st = db_prepare(db, "SELECT 1 FROM settings WHERE key = 'search_rebuild'");
 	bool needed = db_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
-	if (needed)
-		return search_reindex(db) >= 0;
-	if (index_has_pairs(db))
-		return true;
-	/* An index made before phrase pairs: its entries are all in search_entries already. */
-	fputs("practica: search: adding phrase pairs to the search index (once; minutes on a "
-	      "large database)\n", stderr);
-	if (!db_begin(db))
-		return false;
-	if (!make_pairs_index(db, true) || db_take_error() || !db_commit(db)) {
-		db_rollback(db);
-		return false;
-	}
-	return true;
+	return !needed || search_reindex(db) >= 0;
 }
 
 /* ---- running a search ---- */

@@ -472,8 +472,8 @@ TEST(pages_of_results)
 }
 
 /* An index made before phrase pairs (over porter, as migrations 007 and 011 made it) is made
- * again over practica_pairs, once, by the next `practica upgrade` (or start), from the
- * entries it already has: the same entries, consistent, and phrases found. */
+ * again over practica_pairs, once, by migration 016 when `practica upgrade` (or a start)
+ * finds the database one level behind: the same entries, consistent, and phrases found. */
 TEST(index_from_before_phrase_pairs_is_made_again)
 {
 	char *before = index_snapshot();
@@ -481,19 +481,18 @@ TEST(index_from_before_phrase_pairs_is_made_again)
 			     "USING fts5(title, body, facets, content = 'search_entries', "
 			     "content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics "
 			     "2'); INSERT INTO search_index (search_index) VALUES ('rebuild'); "
-			     "COMMIT"),
+			     "PRAGMA user_version = 15; COMMIT"),
 	      "the old index");
 	RunResult rr;
 	CHECK(run_practica(&rr, NULL, "upgrade", "--db", srv.db, NULL) == 0, "upgrade: %s",
 	      rr.err);
-	CHECK(strstr(rr.err, "adding phrase pairs"), "no word of the rebuild: %s", rr.err);
 	run_result_free(&rr);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM sqlite_master WHERE name = 'search_index' AND "
 			    "instr(sql, 'practica_pairs') > 0") == 1,
 	      "search_index is not over practica_pairs");
-	CHECK(run_practica(&rr, NULL, "upgrade", "--db", srv.db, NULL) == 0 &&
-		      !strstr(rr.err, "adding phrase pairs"),
-	      "the second upgrade rebuilt again: %s", rr.err);
+	CHECK(sql_int(&srv, "PRAGMA user_version") >= 16, "the migration did not run");
+	CHECK(run_practica(&rr, NULL, "upgrade", "--db", srv.db, NULL) == 0, "second upgrade: %s",
+	      rr.err);
 	run_result_free(&rr);
 	char *after = index_snapshot();
 	CHECK(before && after && !strcmp(before, after), "the entries changed");
