@@ -20,7 +20,8 @@
 #   BENCH_ROUNDS=N        measured rounds (default 3, 1 when quick)
 #   BENCH_CONNECTIONS=N   wrk connections (default 32); the "one at a time" search rows always
 #                         use one (DECISIONS: the search target is one member's wait)
-#   BENCH_THREADS=N       server worker threads (default 2)
+#   BENCH_THREADS=N       server worker threads (default 0: the server's own default, one per
+#                         core it may run on, so 1 on the one core it is pinned to)
 #   BENCH_LONG=1          also the memory-growth run: 1,000,000 requests, RSS before/after
 #   BENCH_ONLY=REGEX      measure only the pages whose name matches (e.g. 'thread|board')
 #   BENCH_BIN=FILE        the practica binary (default build/release/practica)
@@ -37,7 +38,7 @@ else
 	SECONDS_PER=${BENCH_SECONDS:-5}; ROUNDS=${BENCH_ROUNDS:-3}; WARMUP=2
 fi
 CONNS=${BENCH_CONNECTIONS:-32}
-THREADS=${BENCH_THREADS:-2}
+THREADS=${BENCH_THREADS:-0}
 BIN=${BENCH_BIN:-build/release/practica}
 # Quick runs (CI, anyone checking the benchmark still works) keep their tables out of the
 # tree: bench/results holds the real runs.
@@ -388,7 +389,7 @@ REPORT="$WORK/report.md"
 	docs=$(sq "SELECT ', ' || count(*) || ' library documents' FROM library_items WHERE kind = 'document'" 2>/dev/null || true)
 	echo "Database: $counts$more$docs ($(du -m "$DB" | cut -f1) MB)${GEN_SECONDS:+, generated in ${GEN_SECONDS} s}."
 	echo "Machine: $NCPU cores ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')), load before the run $(cut -d' ' -f1-3 /proc/loadavg)."
-	echo "Method: wrk -t1 -c$CONNS (-c1 for the rows \"one at a time\", nginx's reference too) pinned to core $WRK_CPU; practica serve --threads $THREADS (release build) and nginx (1 worker, open_file_cache, access_log off) pinned to core $SERVER_CPU; ${WARMUP}s warm-up discarded, then $ROUNDS interleaved round(s) of ${SECONDS_PER}s per page; medians. CPU/request = the server process's utime+stime over the run / requests served."
+	echo "Method: wrk -t1 -c$CONNS (-c1 for the rows \"one at a time\", nginx's reference too) pinned to core $WRK_CPU; practica serve --threads $THREADS (release build; 0: one worker per core it may run on, here 1) and nginx (1 worker, open_file_cache, access_log off) pinned to core $SERVER_CPU; ${WARMUP}s warm-up discarded, then $ROUNDS interleaved round(s) of ${SECONDS_PER}s per page; medians. CPU/request = the server process's utime+stime over the run / requests served."
 	echo
 	echo "| Page | Bytes | Req/s | p50 ms | p99 ms | CPU µs/req | nginx req/s | nginx CPU µs/req | CPU ratio to nginx | Errors |"
 	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
