@@ -187,6 +187,28 @@ void resp_redirect(Req *r, const char *location)
 	/* Only local paths: "//host" would leave the site. */
 	if (!is_local_path(location))
 		location = "/";
+	/* A space or a byte beyond ASCII is not allowed in a URI: a "next" address arrives
+	 * decoded ("/search?q=a b"), so it is encoded again here. */
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(location), extra = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)location[i] <= 0x20 || (unsigned char)location[i] >= 0x7f)
+			extra += 2;
+	if (extra) {
+		char *encoded = arena_alloc(r->arena, n + extra + 1), *o = encoded;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)location[i];
+			if (c <= 0x20 || c >= 0x7f) {
+				*o++ = '%';
+				*o++ = hex[c >> 4];
+				*o++ = hex[c & 15];
+			} else {
+				*o++ = (char)c;
+			}
+		}
+		*o = '\0';
+		location = encoded;
+	}
 	r->status = 303;
 	resp_header(r, "Location", location);
 	r->out.len = 0;
@@ -919,10 +941,15 @@ int http_serve(const Route *table)
 	size_t pool = config.max_header * 2 > 32768 ? config.max_header * 2 : 32768;
 	unsigned max_connections, max_per_address;
 	connection_limits(&max_connections, &max_per_address);
+	/* A pool of one is no pool: libmicrohttpd then warns that the size is ignored. */
+	struct MHD_OptionItem pool_size[] = {
+		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, threads,
+		(struct sockaddr *)&ss, MHD_OPTION_ARRAY, pool_size,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)config.timeout_seconds,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, pool, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
 		NULL, MHD_OPTION_CONNECTION_LIMIT, max_connections,
@@ -941,9 +968,10 @@ int http_serve(const Route *table)
 			fclose(f);
 		}
 	}
-	fprintf(stderr, "practica: serving http://%s%s%s:%d/ with %u threads (Ctrl-C stops)\n",
+	fprintf(stderr, "practica: serving http://%s%s%s:%d/ with %u worker thread%s (Ctrl-C "
+			"stops)\n",
 		ss.ss_family == AF_INET6 ? "[" : "", config.listen_host,
-		ss.ss_family == AF_INET6 ? "]" : "", port, threads);
+		ss.ss_family == AF_INET6 ? "]" : "", port, threads, threads == 1 ? "" : "s");
 
 	int sig = 0;
 	while (sigwait(&stop_signals, &sig) != 0)

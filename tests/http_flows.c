@@ -251,6 +251,23 @@ TEST(login_returns_to_next)
 	client_free(c);
 }
 
+/* A "next" address arrives decoded: its spaces and non-ASCII letters are encoded again in
+ * the Location, which may not hold them raw (found by fuzz/fuzz_request.c). */
+TEST(login_next_with_spaces_encoded_in_location)
+{
+	Client *c = client_new(&srv);
+	Reply r = client_submit(c, "/login", "/login", "email", "next@northfield.org", "password",
+				MEMBER_PASSWORD, "next", "/search?q=caf\xc3\xa9 plan", NULL);
+	CHECK(reply_is(&r, 303, "/search?q=caf%C3%A9%20plan"), "status %ld Location %s", r.status,
+	      reply_header(&r, "Location"));
+	reply_free(&r);
+	r = client_get(c, "/login?next=%2Fsearch%3Fq%3Da%20b");
+	CHECK(reply_is(&r, 303, "/search?q=a%20b"), "signed in: status %ld Location %s", r.status,
+	      reply_header(&r, "Location"));
+	reply_free(&r);
+	client_free(c);
+}
+
 TEST(login_offsite_next_rejected)
 {
 	const char *nexts[] = {"//evil.example/x", "https://evil.example/", "/\\evil.example",
@@ -709,6 +726,7 @@ int main(void)
 			   approve_without_csrf_refused, approve_with_wrong_csrf_refused,
 			   admin_approves_registration, approved_user_reaches_member_pages,
 			   logout_without_csrf_refused, logout_ends_session, login_returns_to_next,
+			   login_next_with_spaces_encoded_in_location,
 			   login_offsite_next_rejected, login_without_csrf_refused,
 			   duplicate_email_refused_case_insensitive,
 			   register_validation_keeps_input_rejected,
