@@ -13,9 +13,6 @@
 #include "db.h"
 #include "html.h"
 
-/* The migration that keeps the 'communities' count (013); 'boards' (015) is read as a row,
- * and a database without it is served without the cache. */
-#define CHANGE_COUNT_SCHEMA 13
 #define MEMBER_SLOTS 1024 /* members' own communities, by id: a bounded table */
 #define BOARD_SLOTS 128   /* boards' lists, by community id */
 
@@ -37,24 +34,6 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static BoardDirectory *directory;
 static MemberEntry members[MEMBER_SLOTS];
 static BoardList *boards[BOARD_SLOTS];
-
-/* ---- the counts ---- */
-
-static bool read_counts(Db *db, int64_t *communities_v, int64_t *boards_v)
-{
-	if (db_schema_version() < CHANGE_COUNT_SCHEMA)
-		return false;
-	sqlite3_stmt *st = db_prepare(
-		db, "SELECT coalesce((SELECT n FROM change_counts WHERE name = 'communities'), -1), "
-		    "coalesce((SELECT n FROM change_counts WHERE name = 'boards'), -1)");
-	bool ok = db_step(st) == SQLITE_ROW;
-	if (ok) {
-		*communities_v = db_col_int(st, 0);
-		*boards_v = db_col_int(st, 1);
-	}
-	sqlite3_reset(st);
-	return ok && *communities_v >= 0 && *boards_v >= 0;
-}
 
 /* ---- the community list ---- */
 
@@ -189,11 +168,11 @@ bool board_access_load(Req *r, BoardAccess *a)
 	memset(a, 0, sizeof *a);
 	if (!r->user)
 		return false;
-	/* Read with the session when it could be (auth.c): before anything this page reads. */
+	/* Read with the session (auth.c), in the snapshot the page reads; every signed-in
+	 * request has them, and they are 0 only when the database lacks the counts. */
 	a->communities_v = r->seen.communities;
 	a->boards_v = r->seen.boards;
-	if ((a->communities_v <= 0 || a->boards_v <= 0) &&
-	    !read_counts(r->db, &a->communities_v, &a->boards_v))
+	if (a->communities_v <= 0 || a->boards_v <= 0)
 		return false;
 	a->admin = r->user->is_admin;
 	a->dir = directory_get(r->db, a->communities_v);

@@ -39,8 +39,9 @@ typedef struct {
 	size_t nmine;
 } BoardAccess;
 
-/* Loads the counts and the member's access (kept or built). False when the database has no
- * counts (before migration 015): the caller then reads everything itself, as before. */
+/* Takes the counts read with the session and loads the member's access (kept or built).
+ * False when there are none (nobody signed in, or a database without the counts): the
+ * caller then reads everything itself, as before. */
 bool board_access_load(Req *r, BoardAccess *a);
 void board_access_release(BoardAccess *a);
 

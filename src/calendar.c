@@ -341,7 +341,7 @@ static int64_t month_view(Req *r, const View *v, int64_t now_time)
 static void calendar_body(Req *r, const View *v)
 {
 	int64_t now = (int64_t)time(NULL);
-	int64_t version = community_changes(r->db, NULL);
+	int64_t version = request_community_changes(r);
 	const char *key = arena_printf(r->arena, "calendar|%d|%04d-%02d|%lld|%s", v->month_view,
 				       v->month_view ? v->year : 0, v->month_view ? v->month : 0,
 				       v->mine ? (long long)r->user->id : 0LL, v->slug ? v->slug : "");

@@ -344,7 +344,7 @@ void handle_communities(Req *r)
 {
 	int64_t now = (int64_t)time(NULL);
 	/* The count first: a change made while the cards are built leaves them stale. */
-	int64_t version = community_changes(r->db, NULL);
+	int64_t version = request_community_changes(r);
 	Badges badges;
 	load_badges(r, &badges);
 	page_begin(r, "Communities of Practice");

@@ -32,6 +32,11 @@ int64_t community_changes(Db *db, int64_t *changed_at)
 	return n;
 }
 
+int64_t request_community_changes(Req *r)
+{
+	return r->seen.communities > 0 ? r->seen.communities : community_changes(r->db, NULL);
+}
+
 int64_t next_local_midnight(int64_t now)
 {
 	time_t t = (time_t)now;

@@ -19,6 +19,10 @@
 /* The change count of the community data, and when it last moved (Unix time, 0 if unknown). */
 int64_t community_changes(Db *db, int64_t *changed_at);
 
+/* The same count for a request: the one its session's statement read (Req.seen, in the
+ * snapshot the page reads), or read now when nobody is signed in. */
+int64_t request_community_changes(Req *r);
+
 /* The next local midnight after now: when what pages say by date changes. */
 int64_t next_local_midnight(int64_t now);
 
