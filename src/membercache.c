@@ -46,14 +46,20 @@ static bool usable(const char *key, ChangeCounts c)
 	       (c.communities || c.people || c.newest_user || c.boards);
 }
 
+/* Under the lock: e holds key's text, stored under exactly these counts, still valid. */
+static bool is_fresh(const Entry *e, const char *key, ChangeCounts counts, int64_t now)
+{
+	return e->data && !strcmp(e->key, key) && same_counts(e->counts, counts) &&
+	       now < e->valid_until;
+}
+
 bool member_cache_emit(Req *r, const char *key, ChangeCounts counts, int64_t now)
 {
 	if (!usable(key, counts))
 		return false;
 	Entry *e = entry_for(key);
 	pthread_mutex_lock(&lock);
-	bool fresh = e->data && !strcmp(e->key, key) && same_counts(e->counts, counts) &&
-		     now < e->valid_until;
+	bool fresh = is_fresh(e, key, counts, now);
 	if (fresh)
 		buf_append(&r->out, e->data, e->len);
 	pthread_mutex_unlock(&lock);
@@ -67,8 +73,7 @@ bool member_cache_copy(Req *r, const char *key, ChangeCounts counts, int64_t now
 		return false;
 	Entry *e = entry_for(key);
 	pthread_mutex_lock(&lock);
-	bool fresh = e->data && !strcmp(e->key, key) && same_counts(e->counts, counts) &&
-		     now < e->valid_until;
+	bool fresh = is_fresh(e, key, counts, now);
 	if (fresh) {
 		char *copy = arena_alloc(r->arena, e->len ? e->len : 1);
 		memcpy(copy, e->data, e->len);
