@@ -12,61 +12,28 @@
 #include "http_support.c"
 #include "test.h"
 
-#define MEMBER_PASSWORD "member-password-1"
 #define SCHOOL_A "Northfield Academy"
 #define SCHOOL_B "Harbor School"
 #define CODE "QX7P2M"
 
-typedef struct {
-	const char *email, *name, *school; /* school NULL: the admin */
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
 static int64_t comm_a, comm_b, comm_r; /* att-a, att-b (outsider's), att-r (reports) */
 
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, NULL, 0, NULL, NULL};
-static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A, 0, NULL, NULL};
-static Person p1 = {"mia@northfield.org", "Mia One", SCHOOL_A, 0, NULL, NULL};
-static Person p2 = {"noah@harbor.org", "Noah Two", SCHOOL_B, 0, NULL, NULL};
-static Person pd = {"paula@harbor.org", "Paula Hours", SCHOOL_B, 0, NULL, NULL};
-static Person out = {"otto@harbor.org", "Otto Outsider", SCHOOL_B, 0, NULL, NULL};
-static Person mem = {"mo@northfield.org", "Mo Member", SCHOOL_A, 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A};
+static Person p1 = {"mia@northfield.org", "Mia One", SCHOOL_A};
+static Person p2 = {"noah@harbor.org", "Noah Two", SCHOOL_B};
+static Person pd = {"paula@harbor.org", "Paula Hours", SCHOOL_B};
+static Person out = {"otto@harbor.org", "Otto Outsider", SCHOOL_B};
+static Person mem = {"mo@northfield.org", "Mo Member", SCHOOL_A};
 
 static Person *const people[] = {&admin, &fac, &p1, &p2, &pd, &out, &mem};
 
 /* ---- helpers ---- */
 
-static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_as(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
-
-/* A path built with printf, in one of eight rotating static buffers. */
-static const char *P(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *P(const char *fmt, ...)
-{
-	static char buf[8][256];
-	static int next;
-	char *b = buf[next++ % 8];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
-
 static const char *ID(int64_t id)
 {
-	return P("%lld", (long long)id);
+	return pathf("%lld", (long long)id);
 }
 
 /* Inserts a meeting (community 0: association-wide) and returns its id. */
@@ -156,13 +123,13 @@ static void get_expect(Person *p, const char *path, long status)
 
 static Reply rsvp(Person *p, int64_t meeting, const char *answer)
 {
-	return post_as(p, P("/communities/att-a/meetings/%lld/rsvp", (long long)meeting), "answer",
+	return post_as(p, pathf("/communities/att-a/meetings/%lld/rsvp", (long long)meeting), "answer",
 		       answer, NULL);
 }
 
 static Reply sign_in_code(Person *p, int64_t meeting, const char *code)
 {
-	return post_as(p, P("/communities/att-a/meetings/%lld/sign-in", (long long)meeting), "code",
+	return post_as(p, pathf("/communities/att-a/meetings/%lld/sign-in", (long long)meeting), "code",
 		       code, NULL);
 }
 
@@ -194,21 +161,16 @@ static int64_t local(int y, int mo, int d, int h, int mi)
 
 /* ---- RSVP ---- */
 
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
-
 TEST(rsvp_going_not_going_and_changing)
 {
 	int64_t m = add_meeting(comm_a, "RSVP one", now_s() + 86400, now_s() + 90000, 0, "scheduled");
 	Reply r = rsvp(&p1, m, "going");
-	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-going", (long long)m)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=rsvp-going", (long long)m)),
 	      "going: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(m, &p1, "going");
 	r = rsvp(&p1, m, "not_going");
-	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-not-going", (long long)m)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=rsvp-not-going", (long long)m)),
 	      "not going: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(m, &p1, "not_going");
@@ -258,11 +220,11 @@ TEST(rsvp_refused_negative)
 	r = rsvp(&p1, gone, "going");
 	expect(&r, 409, p1.name, "RSVP to a cancelled meeting");
 	expect_answer(gone, &p1, "none");
-	r = post_as(&p1, P("/communities/att-b/meetings/%lld/rsvp", (long long)m), "answer",
+	r = post_as(&p1, pathf("/communities/att-b/meetings/%lld/rsvp", (long long)m), "answer",
 		    "going", NULL);
 	CHECK(r.status == 403 || r.status == 404, "wrong community in the path: %ld", r.status);
 	reply_free(&r);
-	r = client_post(p1.c, P("/communities/att-a/meetings/%lld/rsvp", (long long)m),
+	r = client_post(p1.c, pathf("/communities/att-a/meetings/%lld/rsvp", (long long)m),
 			"answer=going");
 	CHECK(r.status == 403 || r.status == 400, "RSVP without csrf: %ld", r.status);
 	reply_free(&r);
@@ -273,15 +235,15 @@ TEST(rsvp_association_wide)
 	int64_t wide = add_meeting(0, "Kick-off", now_s() + 86400, now_s() + 90000, 0, "scheduled");
 	int64_t local_m = add_meeting(comm_a, "Community only", now_s() + 86400, now_s() + 90000, 0,
 				      "scheduled");
-	Reply r = post_as(&mem, P("/meetings/%lld/rsvp", (long long)wide), "answer", "going", NULL);
-	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=rsvp-going", (long long)wide)),
+	Reply r = post_as(&mem, pathf("/meetings/%lld/rsvp", (long long)wide), "answer", "going", NULL);
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=rsvp-going", (long long)wide)),
 	      "wide RSVP: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_answer(wide, &mem, "going");
-	r = post_as(&out, P("/meetings/%lld/rsvp", (long long)wide), "answer", "not_going", NULL);
+	r = post_as(&out, pathf("/meetings/%lld/rsvp", (long long)wide), "answer", "not_going", NULL);
 	expect(&r, 303, out.name, "wide RSVP");
 	expect_answer(wide, &out, "not_going");
-	r = post_as(&p1, P("/meetings/%lld/rsvp", (long long)local_m), "answer", "going", NULL);
+	r = post_as(&p1, pathf("/meetings/%lld/rsvp", (long long)local_m), "answer", "going", NULL);
 	expect(&r, 404, p1.name, "the wide route for a community meeting");
 	expect_answer(local_m, &p1, "none");
 }
@@ -296,13 +258,13 @@ TEST(checklist_marks_attendance)
 	Reply r = client_get(fac.c, path);
 	CHECK(r.status == 200, "checklist page: %ld", r.status);
 	CHECK(body_has(&r, "Mia One") && body_has(&r, "Noah Two"), "participants not listed");
-	CHECK(body_has(&r, P("name=\"attended\" value=\"%lld\"", (long long)p1.id)),
+	CHECK(body_has(&r, pathf("name=\"attended\" value=\"%lld\"", (long long)p1.id)),
 	      "no checkbox for Mia");
 	CHECK(!body_has(&r, "Otto Outsider"), "another community's participant listed");
 	reply_free(&r);
 	r = post_as(&fac, path, "listed", ID(p1.id), "listed", ID(p2.id), "attended", ID(p1.id),
 		    "attended", ID(p2.id), NULL);
-	CHECK(reply_is(&r, 303, P("%s?notice=attendance-saved", path)), "save: %ld %s", r.status,
+	CHECK(reply_is(&r, 303, pathf("%s?notice=attendance-saved", path)), "save: %ld %s", r.status,
 	      reply_location(&r));
 	reply_free(&r);
 	expect_method(m, &p1, "checklist");
@@ -325,7 +287,7 @@ TEST(checklist_marks_attendance)
 	expect_method(m, &p1, "checklist");
 	/* The admin may use it too; the admin route is for association-wide meetings only. */
 	get_expect(&admin, path, 200);
-	get_expect(&admin, P("/admin/meetings/%lld/attendance", (long long)m), 404);
+	get_expect(&admin, pathf("/admin/meetings/%lld/attendance", (long long)m), 404);
 }
 
 TEST(checklist_keeps_sign_in_after_page_was_shown)
@@ -375,7 +337,7 @@ TEST(checklist_refused_negative)
 	expect_method(m, &p1, "none");
 	int64_t later = add_meeting(comm_a, "Not yet", now_s() + 86400, now_s() + 90000, 0,
 				    "scheduled");
-	r = post_as(&fac, P("/communities/att-a/meetings/%lld/attendance", (long long)later),
+	r = post_as(&fac, pathf("/communities/att-a/meetings/%lld/attendance", (long long)later),
 		    "listed", ID(p1.id), "attended", ID(p1.id), NULL);
 	expect(&r, 409, fac.name, "checklist before the meeting");
 	expect_method(later, &p1, "none");
@@ -388,14 +350,14 @@ TEST(code_sign_in_inside_window)
 	int64_t m = meeting_now("Sign in now");
 	char path[256];
 	snprintf(path, sizeof path, "/communities/att-a/meetings/%lld/sign-in", (long long)m);
-	Reply r = client_get(p1.c, P("%s?code=qx7p2m", path));
+	Reply r = client_get(p1.c, pathf("%s?code=qx7p2m", path));
 	CHECK(r.status == 200, "sign-in page: %ld", r.status);
 	CHECK(body_has(&r, "value=\"qx7p2m\""), "code not prefilled from ?code=");
 	CHECK(body_has(&r, "<label for=\"f-code\">"), "code field without a label");
 	reply_free(&r);
 	expect_method(m, &p1, "none"); /* a GET writes nothing */
 	r = sign_in_code(&p1, m, " qx7p2m ");
-	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=meeting-signed-in", (long long)m)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=meeting-signed-in", (long long)m)),
 	      "sign in: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_method(m, &p1, "code");
@@ -458,16 +420,16 @@ TEST(code_sign_in_refused_negative)
 	Reply r = sign_in_code(&out, m, CODE);
 	expect(&r, 403, out.name, "sign-in to another community's meeting");
 	expect_method(m, &out, "none");
-	get_expect(&mem, P("/meetings/%lld/sign-in", (long long)m), 404);
+	get_expect(&mem, pathf("/meetings/%lld/sign-in", (long long)m), 404);
 }
 
 TEST(code_sign_in_association_wide)
 {
 	int64_t wide = add_meeting(0, "Wide now", now_s() - 600, now_s() + 3600, 0, "scheduled");
-	get_expect(&mem, P("/meetings/%lld/sign-in?code=%s", (long long)wide, CODE), 200);
+	get_expect(&mem, pathf("/meetings/%lld/sign-in?code=%s", (long long)wide, CODE), 200);
 	expect_method(wide, &mem, "none");
-	Reply r = post_as(&mem, P("/meetings/%lld/sign-in", (long long)wide), "code", CODE, NULL);
-	CHECK(reply_is(&r, 303, P("/meetings/%lld?notice=meeting-signed-in", (long long)wide)),
+	Reply r = post_as(&mem, pathf("/meetings/%lld/sign-in", (long long)wide), "code", CODE, NULL);
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=meeting-signed-in", (long long)wide)),
 	      "wide sign-in: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	expect_method(wide, &mem, "code");
@@ -492,14 +454,14 @@ TEST(code_page_shows_code_and_qr)
 	get_expect(&admin, path, 200);
 	get_expect(&p1, path, 403);
 	get_expect(&out, path, 403);
-	get_expect(&admin, P("/admin/meetings/%lld/code", (long long)m), 404);
+	get_expect(&admin, pathf("/admin/meetings/%lld/code", (long long)m), 404);
 	int64_t wide = add_meeting(0, "Wide QR", now_s() - 600, now_s() + 3600, 0, "scheduled");
-	r = client_get(admin.c, P("/admin/meetings/%lld/code", (long long)wide));
+	r = client_get(admin.c, pathf("/admin/meetings/%lld/code", (long long)wide));
 	CHECK(r.status == 200 && body_has(&r, "<svg") &&
-		      body_has(&r, P("/meetings/%lld/sign-in?code=%s", (long long)wide, CODE)),
+		      body_has(&r, pathf("/meetings/%lld/sign-in?code=%s", (long long)wide, CODE)),
 	      "wide code page: %ld", r.status);
 	reply_free(&r);
-	get_expect(&mem, P("/admin/meetings/%lld/code", (long long)wide), 403);
+	get_expect(&mem, pathf("/admin/meetings/%lld/code", (long long)wide), 403);
 }
 
 /* ---- the meeting page's section ---- */
@@ -510,19 +472,19 @@ TEST(meeting_page_section)
 				"scheduled");
 	Reply r = rsvp(&p2, m, "going");
 	expect(&r, 303, p2.name, "going");
-	r = client_get(p1.c, P("/meetings/%lld", (long long)m));
+	r = client_get(p1.c, pathf("/meetings/%lld", (long long)m));
 	CHECK(r.status == 200, "meeting page: %ld", r.status);
 	CHECK(body_has(&r, "1 going of 3 seats, 2 left"), "going count / seats missing");
 	CHECK(body_has(&r, "I&#39;m going") || body_has(&r, "I'm going"), "no RSVP buttons");
-	CHECK(body_has(&r, P("/communities/att-a/meetings/%lld/sign-in\"", (long long)m)),
+	CHECK(body_has(&r, pathf("/communities/att-a/meetings/%lld/sign-in\"", (long long)m)),
 	      "no sign-in link during the meeting");
 	CHECK(!body_has(&r, "/code\""), "a participant sees the code page link");
 	reply_free(&r);
-	r = client_get(fac.c, P("/meetings/%lld", (long long)m));
+	r = client_get(fac.c, pathf("/meetings/%lld", (long long)m));
 	char base[256];
 	snprintf(base, sizeof base, "/communities/att-a/meetings/%lld", (long long)m);
-	CHECK(body_has(&r, P("%s/attendance\"", base)) && body_has(&r, P("%s/code\"", base)) &&
-		      body_has(&r, P("%s/sign-in-sheet\"", base)),
+	CHECK(body_has(&r, pathf("%s/attendance\"", base)) && body_has(&r, pathf("%s/code\"", base)) &&
+		      body_has(&r, pathf("%s/sign-in-sheet\"", base)),
 	      "manager links missing");
 	reply_free(&r);
 }
@@ -665,7 +627,7 @@ TEST(pd_hours_sums_per_program_year)
 	      "association-wide meeting row missing");
 	CHECK(!body_has(&r, "Called off") && !body_has(&r, "Skipped"),
 	      "a cancelled or unattended meeting counted");
-	CHECK(body_has(&r, P("/pd-hours/certificate?year=%lld", (long long)year_a)),
+	CHECK(body_has(&r, pathf("/pd-hours/certificate?year=%lld", (long long)year_a)),
 	      "no certificate link");
 	reply_free(&r);
 	r = client_get(mem.c, "/pd-hours");
@@ -676,7 +638,7 @@ TEST(pd_hours_sums_per_program_year)
 
 TEST(pd_certificate)
 {
-	Reply r = client_get(pd.c, P("/pd-hours/certificate?year=%lld", (long long)year_a));
+	Reply r = client_get(pd.c, pathf("/pd-hours/certificate?year=%lld", (long long)year_a));
 	CHECK(r.status == 200, "certificate: %ld", r.status);
 	CHECK(body_has(&r, "<p class=\"certificate-name\">Paula Hours</p>"), "name missing");
 	CHECK(body_has(&r, "<p class=\"certificate-school\">" SCHOOL_B "</p>"), "school missing");
@@ -695,7 +657,7 @@ TEST(pd_certificate)
 	CHECK(r.status == 200 && body_has(&r, "0.5 hours") && body_has(&r, "Old call"),
 	      "other certificate: %ld", r.status);
 	reply_free(&r);
-	r = client_get(mem.c, P("/pd-hours/certificate?year=%lld", (long long)year_a));
+	r = client_get(mem.c, pathf("/pd-hours/certificate?year=%lld", (long long)year_a));
 	CHECK(r.status == 200 && body_has(&r, "0.0 hours") && !body_has(&r, "Fall call"),
 	      "another member's certificate: %ld", r.status);
 	reply_free(&r);
@@ -710,36 +672,17 @@ TEST(pd_certificate)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	char *log = server_log(&srv);
-	CHECK(log && !strstr(log, "ERROR: AddressSanitizer") && !strstr(log, "runtime error"),
-	      "sanitizer report in the server log");
-	free(log);
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 /* ---- setup ---- */
 
-static bool sign_in(Person *p)
-{
-	const char *password = p->school ? MEMBER_PASSWORD : ADMIN_PASSWORD;
-	p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf);
-	return p->c != NULL;
-}
-
 static bool setup(void)
 {
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL_A, "active") ||
-	    !add_school(&srv, SCHOOL_B, "active"))
+	    !add_school(&srv, SCHOOL_B, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), NULL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name,
-					       people[i]->school, MEMBER_PASSWORD)))
-			return false;
 	comm_a = add_community("att-a");
 	comm_b = add_community("att-b");
 	comm_r = add_community("att-r");
@@ -754,30 +697,13 @@ static bool setup(void)
 		      (long long)fac.id) ||
 	    !server_start(&srv))
 		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!sign_in(people[i]))
-			return false;
-	return true;
+	return people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(
-		server_started, rsvp_going_not_going_and_changing, rsvp_seat_limit,
-		rsvp_refused_negative, rsvp_association_wide, checklist_marks_attendance,
-		checklist_keeps_sign_in_after_page_was_shown, checklist_association_wide_by_admin,
-		checklist_refused_negative, code_sign_in_inside_window, code_sign_in_wrong_code,
-		code_sign_in_outside_window, code_sign_in_refused_negative,
-		code_sign_in_association_wide, code_page_shows_code_and_qr, meeting_page_section,
-		report_rates, report_csv, report_refused_negative, pd_hours_sums_per_program_year,
-		pd_certificate, stops_cleanly);
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		free(people[i]->csrf);
-	}
-	server_cleanup(&srv);
-	fprintf(stderr, "http_attendance: %.1f s\n", now_seconds() - t0);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, rsvp_going_not_going_and_changing, rsvp_seat_limit,
+	rsvp_refused_negative, rsvp_association_wide, checklist_marks_attendance,
+	checklist_keeps_sign_in_after_page_was_shown, checklist_association_wide_by_admin,
+	checklist_refused_negative, code_sign_in_inside_window, code_sign_in_wrong_code,
+	code_sign_in_outside_window, code_sign_in_refused_negative, code_sign_in_association_wide,
+	code_page_shows_code_and_qr, meeting_page_section, report_rates, report_csv,
+	report_refused_negative, pd_hours_sums_per_program_year, pd_certificate, stops_cleanly)

@@ -19,22 +19,13 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Riverside School"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person alice = {"alice@riverside.org", "Alice Board", 0, NULL, NULL}; /* A, B, P */
-static Person bob = {"bob@riverside.org", "Bob Board", 0, NULL, NULL};       /* A, B */
-static Person carol = {"carol@riverside.org", "Carol Board", 0, NULL, NULL}; /* none */
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person alice = {"alice@riverside.org", "Alice Board"}; /* A, B, P */
+static Person bob = {"bob@riverside.org", "Bob Board"};       /* A, B */
+static Person carol = {"carol@riverside.org", "Carol Board"}; /* none */
 static Person *const people[] = {&admin, &alice, &bob, &carol};
 static int64_t ca, cb, cp; /* Community A and B (open), P (private) */
 static int64_t from_p;     /* a thread of P shared into A (P turned private after) */
@@ -52,14 +43,6 @@ static char *page(Person *p, const char *path)
 	CHECK(out, "%s as %s: %ld", path, p->name, r.status);
 	reply_free(&r);
 	return out;
-}
-
-static int count_of(const char *s, const char *what)
-{
-	int n = 0;
-	for (const char *at = s; at && (at = strstr(at, what)); at += strlen(what))
-		n++;
-	return n;
 }
 
 /* The list item of thread id in html (heap), or NULL when it is not listed. */
@@ -153,11 +136,6 @@ static void same_without_cache(const char *when)
 		}
 	CHECK(sql_exec(&srv, "INSERT INTO change_counts (name, n, changed_at) VALUES ('boards', "
 			     "%lld, 0)", (long long)n + 1), "cache on");
-}
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start");
 }
 
 TEST(kept_pages_are_the_pages_read_without_them)
@@ -412,24 +390,14 @@ TEST(pages_of_a_long_board)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, "database error", NULL),
-	      "a sanitizer report or database error in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), "database error", NULL);
 }
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
 			    "VALUES ('board-a', 'Community A', 'open', 0, 'open'), "
 			    "('board-b', 'Community B', 'open', 0, 'open'), "
@@ -475,27 +443,10 @@ static bool setup(void)
 	    !sql_exec(&srv, "UPDATE communities SET visibility = 'private' WHERE id = %lld",
 		      (long long)cp))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	admin.email = ADMIN_EMAIL;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p == &admin ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/account", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/account");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, kept_pages_are_the_pages_read_without_them,
-			   new_thread_and_reply_show_at_once, deletions_show_at_once,
-			   unread_marks_are_each_readers_own, private_threads_follow_membership,
-			   community_going_private_or_renamed, pages_of_a_long_board, stops_cleanly);
-	fprintf(stderr, "http_board_cache: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, kept_pages_are_the_pages_read_without_them,
+	new_thread_and_reply_show_at_once, deletions_show_at_once,
+	unread_marks_are_each_readers_own, private_threads_follow_membership,
+	community_going_private_or_renamed, pages_of_a_long_board, stops_cleanly)

@@ -16,22 +16,13 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person alice = {"alice@northfield.org", "Alice Participant", 0, NULL, NULL};
-static Person bob = {"bob@northfield.org", "Bob Facilitator", 0, NULL, NULL};
-static Person carol = {"carol@northfield.org", "Carol Nobody", 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person alice = {"alice@northfield.org", "Alice Participant"};
+static Person bob = {"bob@northfield.org", "Bob Facilitator"};
+static Person carol = {"carol@northfield.org", "Carol Nobody"};
 static Person *const people[] = {&admin, &alice, &bob, &carol};
 
 /* Communities: A (alice takes part), B (bob facilitates), C (nobody). */
@@ -72,14 +63,6 @@ static int64_t add_meeting(int64_t community, const char *title, int64_t starts,
 	      "could not insert meeting %s", title);
 	int64_t id = sql_int(&srv, "SELECT id FROM meetings WHERE uid = '%s'", uid);
 	return id == SQL_NO_ROW ? 0 : id;
-}
-
-static Reply post_as(Person *p, const char *path)
-{
-	char *body = form_encode("csrf", p->csrf ? p->csrf : "", NULL);
-	Reply r = client_post(p->c, path, body);
-	free(body);
-	return r;
 }
 
 /* The text of the last <h2 ...>...</h2> before `at` in html (static buffer). */
@@ -150,11 +133,6 @@ static char *feed_path(Person *p)
 }
 
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(list_view_shows_meeting_on_new_york_day)
 {
@@ -346,7 +324,7 @@ TEST(feed_token_lifecycle)
 	free(no_ext);
 
 	/* Reset: the old address stops working, the new one works. */
-	r = post_as(&alice, "/calendar/feed/reset");
+	r = post_as(&alice, "/calendar/feed/reset", NULL);
 	CHECK(reply_is(&r, 303, "/calendar/feed?notice=feed-reset"), "reset: %ld", r.status);
 	reply_free(&r);
 	r = client_get(anon, path);
@@ -386,26 +364,16 @@ TEST(feed_token_lifecycle)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 /* ---- setup ---- */
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
 			    "('comm-a', 'Community A', 'open', 0), ('comm-b', 'Community B', 'open', 0), "
 			    "('comm-c', 'Community C', 'open', 0)"))
@@ -430,25 +398,9 @@ static bool setup(void)
 			    "Hall", "", "", "scheduled", "all@practica.test");
 	m_cancelled = add_meeting(ca, "Called off", ny_time(2030, 3, 21, 15, 0), "virtual", "", "",
 				  "", "cancelled", "cancelled@practica.test");
-	if (!m_evening || !m_b || !m_c || !m_all || !m_cancelled || !server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf)))
-			return false;
-	}
-	return true;
+	return m_evening && m_b && m_c && m_all && m_cancelled && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, list_view_shows_meeting_on_new_york_day, month_view_grid,
-			   filters, meeting_ics_parses, edit_keeps_uid_raises_sequence,
-			   feed_token_lifecycle, stops_cleanly);
-	fprintf(stderr, "http_calendar: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, list_view_shows_meeting_on_new_york_day, month_view_grid, filters,
+	meeting_ics_parses, edit_keeps_uid_raises_sequence, feed_token_lifecycle, stops_cleanly)

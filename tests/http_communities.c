@@ -14,48 +14,28 @@
 #include "http_support.c"
 #include "test.h"
 
-#define MEMBER_PASSWORD "member-password-1"
 #define SCHOOL_A "Northfield Academy"
 #define SCHOOL_B "Harbor School"
 #define SCHOOL_C "Cedar School"
 #define SCHOOL_LAPSING "Lapsing College"
 
-typedef struct {
-	const char *email, *name, *school; /* school NULL: the admin */
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
 
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, NULL, 0, NULL, NULL};
-static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A, 0, NULL, NULL};
-static Person fac2 = {"gus@harbor.org", "Gus Other", SCHOOL_B, 0, NULL, NULL};
-static Person m1 = {"mia@northfield.org", "Mia One", SCHOOL_A, 0, NULL, NULL};
-static Person m2 = {"noah@harbor.org", "Noah Two", SCHOOL_B, 0, NULL, NULL};
-static Person m3 = {"olga@cedar.org", "Olga Three", SCHOOL_C, 0, NULL, NULL};
-static Person m4 = {"paul@northfield.org", "Paul Four", SCHOOL_A, 0, NULL, NULL};
-static Person pend = {"pat@northfield.org", "Pat Pending", SCHOOL_A, 0, NULL, NULL};
-static Person lap = {"lara@lapsing.org", "Lara Lapsed", SCHOOL_LAPSING, 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A};
+static Person fac2 = {"gus@harbor.org", "Gus Other", SCHOOL_B};
+static Person m1 = {"mia@northfield.org", "Mia One", SCHOOL_A};
+static Person m2 = {"noah@harbor.org", "Noah Two", SCHOOL_B};
+static Person m3 = {"olga@cedar.org", "Olga Three", SCHOOL_C};
+static Person m4 = {"paul@northfield.org", "Paul Four", SCHOOL_A};
+static Person pend = {"pat@northfield.org", "Pat Pending", SCHOOL_A};
+static Person lap = {"lara@lapsing.org", "Lara Lapsed", SCHOOL_LAPSING};
 /* Members who never sign in: their memberships are written straight into the database. */
 static int64_t formula_id; /* named =HYPERLINK("x") */
 
 static Person *const signed_in[] = {&admin, &fac, &fac2, &m1, &m2, &m3, &m4, &pend, &lap};
 
 /* ---- helpers ---- */
-
-/* POSTs the NULL-terminated name/value pairs plus the person's csrf token. */
-static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_as(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
 
 /* "/communities/<slug><suffix>" in one of four rotating static buffers. */
 static const char *slug_path(const char *slug, const char *suffix)
@@ -187,11 +167,6 @@ static void expect_status(Reply *r, long want, const char *who, const char *what
 }
 
 /* ---- the directory ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(directory_anonymous_refused)
 {
@@ -1052,21 +1027,10 @@ TEST(roster_remove_by_facilitator_promotes_waitlist)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof signed_in / sizeof *signed_in; i++) {
-		client_free(signed_in[i]->c);
-		signed_in[i]->c = NULL;
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
+	check_stops_cleanly(&srv, signed_in, COUNT_OF(signed_in), NULL);
 }
 
 /* ---- setup ---- */
-
-static bool sign_in(Person *p)
-{
-	const char *password = p->school ? MEMBER_PASSWORD : ADMIN_PASSWORD;
-	p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf);
-	return p->c != NULL;
-}
 
 static bool setup(void)
 {
@@ -1076,22 +1040,15 @@ static bool setup(void)
 	for (int i = 0; i < 4; i++)
 		if (!add_school(&srv, schools[i], "active"))
 			return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof signed_in / sizeof *signed_in; i++) {
-		Person *p = signed_in[i];
-		if (!(p->id = add_user(&srv, p->email, p->name, p->school, MEMBER_PASSWORD)))
-			return false;
-	}
+	if (!people_add(&srv, signed_in, COUNT_OF(signed_in), NULL))
+		return false;
 	formula_id = add_user(&srv, "formula@cedar.org", "Formula Person", SCHOOL_C,
 			      MEMBER_PASSWORD);
 	if (!formula_id || !sql_exec(&srv, "UPDATE users SET name = '=HYPERLINK(\"x\")' WHERE "
 					   "id = %lld", (long long)formula_id))
 		return false;
-	if (!server_start(&srv))
+	if (!server_start(&srv) || !people_sign_in(&srv, signed_in, COUNT_OF(signed_in), "/home"))
 		return false;
-	for (size_t i = 0; i < sizeof signed_in / sizeof *signed_in; i++)
-		if (!sign_in(signed_in[i]))
-			return false;
 	/* After signing in: a pending account, and a member whose school lapsed. */
 	return sql_exec(&srv, "UPDATE users SET status = 'pending' WHERE id = %lld",
 			(long long)pend.id) &&
@@ -1099,39 +1056,25 @@ static bool setup(void)
 			SCHOOL_LAPSING);
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(
-		server_started, directory_anonymous_refused, admin_creates_community_with_form,
-		member_creates_community_refused, directory_lists_member_and_guest_facilitators,
-		directory_escapes_guest_facilitator_markup,
-		directory_shows_seats_taken_and_left, directory_shows_full,
-		directory_shows_signup_state, directory_hides_archived,
-		community_home_renders_markdown_safely, community_home_shows_facilitators,
-		community_home_shows_roster_and_counts, community_home_count_singular,
-		community_unknown_slug_negative, signup_creates_participant,
-		signup_without_commitment_refused, signup_commitment_empty_refused,
-		signup_on_first_and_last_day_allowed, signup_twice_refused, signup_before_opens_refused,
-		signup_after_closes_refused, signup_status_not_open_refused,
-		signup_pending_account_refused, signup_lapsed_school_refused,
-		signup_without_csrf_refused, signup_beyond_seats_waitlisted,
-		withdraw_promotes_first_waitlisted, leave_waitlist_keeps_order,
-		signup_again_after_withdrawing_goes_to_end, withdraw_not_signed_up_refused,
-		signup_race_for_last_seat_one_winner, edit_page_allowed_for_facilitator_and_admin,
-		edit_page_refused_negative, edit_save_refused_negative, roster_csv_refused_negative,
-		roster_remove_refused_negative, roster_remove_unknown_person_negative,
-		facilitator_routes_admin_only_refused, facilitator_add_duplicate_or_unknown_negative,
-		facilitator_edit_changes_description_and_seats,
-		admin_edit_changes_name_and_status, edit_invalid_seats_refused,
-		raising_seat_limit_promotes_waitlist, removing_seat_limit_promotes_everyone,
-		roster_csv_export, roster_remove_by_facilitator_promotes_waitlist, stops_cleanly);
-	for (size_t i = 0; i < sizeof signed_in / sizeof *signed_in; i++) {
-		client_free(signed_in[i]->c);
-		free(signed_in[i]->csrf);
-	}
-	server_cleanup(&srv);
-	fprintf(stderr, "http_communities: %.1f s\n", now_seconds() - t0);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, signed_in, directory_anonymous_refused, admin_creates_community_with_form,
+	member_creates_community_refused, directory_lists_member_and_guest_facilitators,
+	directory_escapes_guest_facilitator_markup, directory_shows_seats_taken_and_left,
+	directory_shows_full, directory_shows_signup_state, directory_hides_archived,
+	community_home_renders_markdown_safely, community_home_shows_facilitators,
+	community_home_shows_roster_and_counts, community_home_count_singular,
+	community_unknown_slug_negative, signup_creates_participant,
+	signup_without_commitment_refused, signup_commitment_empty_refused,
+	signup_on_first_and_last_day_allowed, signup_twice_refused, signup_before_opens_refused,
+	signup_after_closes_refused, signup_status_not_open_refused,
+	signup_pending_account_refused, signup_lapsed_school_refused, signup_without_csrf_refused,
+	signup_beyond_seats_waitlisted, withdraw_promotes_first_waitlisted,
+	leave_waitlist_keeps_order, signup_again_after_withdrawing_goes_to_end,
+	withdraw_not_signed_up_refused, signup_race_for_last_seat_one_winner,
+	edit_page_allowed_for_facilitator_and_admin, edit_page_refused_negative,
+	edit_save_refused_negative, roster_csv_refused_negative, roster_remove_refused_negative,
+	roster_remove_unknown_person_negative, facilitator_routes_admin_only_refused,
+	facilitator_add_duplicate_or_unknown_negative,
+	facilitator_edit_changes_description_and_seats, admin_edit_changes_name_and_status,
+	edit_invalid_seats_refused, raising_seat_limit_promotes_waitlist,
+	removing_seat_limit_promotes_everyone, roster_csv_export,
+	roster_remove_by_facilitator_promotes_waitlist, stops_cleanly)

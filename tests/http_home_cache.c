@@ -17,20 +17,11 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Riverside School"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person alice = {"alice@riverside.org", "Alice Home", 0, NULL, NULL};
-static Person bob = {"bob@riverside.org", "Bob Home", 0, NULL, NULL};
+static Person alice = {"alice@riverside.org", "Alice Home"};
+static Person bob = {"bob@riverside.org", "Bob Home"};
 static Person *const people[] = {&alice, &bob};
 static int64_t ca, cb, carol; /* A: alice takes part; B: bob waits; carol: their colleague */
 
@@ -80,11 +71,6 @@ static bool among_colleagues(const char *text, const char *want)
 	const char *at = text ? strstr(text, want) : NULL;
 	const char *news = text ? strstr(text, "<h2 id=\"h-new\">") : NULL;
 	return at && news && at < news;
-}
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start");
 }
 
 TEST(communities_kept_apart_and_follow_changes)
@@ -190,7 +176,7 @@ TEST(colleagues_follow_changes)
 	free(a);
 
 	/* `practica user add` makes an account that is active at once. */
-	CHECK(add_user(&srv, "dan@riverside.org", "Dan Newcomer", SCHOOL, PASSWORD) > 0, "dan");
+	CHECK(add_user(&srv, "dan@riverside.org", "Dan Newcomer", SCHOOL, MEMBER_PASSWORD) > 0, "dan");
 	a = colleagues(&alice);
 	CHECK(among_colleagues(a, "Dan Newcomer</span> <span class=\"meta\">Teacher</span>"),
 	      "a new colleague is not listed: %s", a ? a : "(none)");
@@ -315,7 +301,7 @@ TEST(ended_sessions_are_refused_at_once)
 {
 	/* A second session of bob's, kept warm, then signed out: its cookie is refused. */
 	char *csrf = NULL;
-	Client *c = client_signed_in(&srv, bob.email, PASSWORD, "/account", &csrf);
+	Client *c = client_signed_in(&srv, bob.email, MEMBER_PASSWORD, "/account", &csrf);
 	CHECK(c != NULL, "second sign-in");
 	if (!c)
 		return;
@@ -355,24 +341,15 @@ TEST(ended_sessions_are_refused_at_once)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
-	if (!(carol = add_user(&srv, "carol@riverside.org", "Carol Home", SCHOOL, PASSWORD)))
+	if (!(carol = add_user(&srv, "carol@riverside.org", "Carol Home", SCHOOL, MEMBER_PASSWORD)))
 		return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, seat_limit, created_at) "
 			    "VALUES ('comm-a', 'Community A', 'open', NULL, 0), "
@@ -386,26 +363,9 @@ static bool setup(void)
 		      (long long)ca, (long long)alice.id, (long long)cb, (long long)carol,
 		      (long long)cb, (long long)bob.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/account", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/account");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, communities_kept_apart_and_follow_changes,
-			   colleagues_follow_changes, recent_discussions_follow_reads_and_changes,
-			   brand_follows_changes,
-			   ended_sessions_are_refused_at_once,
-			   stops_cleanly);
-	fprintf(stderr, "http_home_cache: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, communities_kept_apart_and_follow_changes,
+	colleagues_follow_changes, recent_discussions_follow_reads_and_changes,
+	brand_follows_changes, ended_sessions_are_refused_at_once, stops_cleanly)

@@ -16,25 +16,16 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Capital City PCS"
 #define MIB (1024 * 1024)
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person ana = {"ana@capital.org", "Ana Uploader", 0, NULL, NULL};   /* participant of A */
-static Person pia = {"pia@capital.org", "Pia Participant", 0, NULL, NULL}; /* participant of A */
-static Person fay = {"fay@capital.org", "Fay Facilitator", 0, NULL, NULL}; /* facilitates A */
-static Person mo = {"mo@capital.org", "Mo Outsider", 0, NULL, NULL};      /* in no community */
-static Person otto = {"otto@capital.org", "Otto Other", 0, NULL, NULL};   /* in no community */
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person ana = {"ana@capital.org", "Ana Uploader"};    /* participant of A */
+static Person pia = {"pia@capital.org", "Pia Participant"}; /* participant of A */
+static Person fay = {"fay@capital.org", "Fay Facilitator"}; /* facilitates A */
+static Person mo = {"mo@capital.org", "Mo Outsider"};       /* in no community */
+static Person otto = {"otto@capital.org", "Otto Other"};    /* in no community */
 static Person *const people[] = {&admin, &ana, &pia, &fay, &mo, &otto};
 static int64_t community_a, governance, finance, hr;
 
@@ -58,28 +49,6 @@ static Reply upload(Person *p, const char *path, const char *filename, const voi
 				  filename ? &(UploadFile){filename, "application/pdf", data, n} : NULL,
 				  ap);
 	va_end(ap);
-	return r;
-}
-
-/* POSTs urlencoded name/value pairs (ending with NULL) plus p's csrf. */
-static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_as(Person *p, const char *path, ...)
-{
-	const char *pairs[32];
-	int n = 0;
-	pairs[n++] = "csrf";
-	pairs[n++] = p->csrf ? p->csrf : "";
-	va_list ap;
-	va_start(ap, path);
-	for (const char *name = va_arg(ap, const char *); name && n < 30;
-	     name = va_arg(ap, const char *)) {
-		pairs[n++] = name;
-		pairs[n++] = va_arg(ap, const char *);
-	}
-	va_end(ap);
-	char *body = form_encode_v(pairs, n / 2);
-	Reply r = client_post(p->c, path, body);
-	free(body);
 	return r;
 }
 
@@ -163,11 +132,6 @@ static unsigned char *big_pdf(size_t n)
 }
 
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(categories_seeded)
 {
@@ -969,26 +933,16 @@ TEST(documents_and_links_are_searchable_by_who_may_see_them)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 /* ---- setup ---- */
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
 			    "('lib-a', 'Library A', 'open', 0)"))
 		return false;
@@ -1004,32 +958,15 @@ static bool setup(void)
 		      (long long)community_a, (long long)ana.id, (long long)community_a,
 		      (long long)pia.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, categories_seeded, upload_and_download_round_trip,
-			   large_file_streams_identically, same_bytes_stored_once,
-			   upload_over_limit_413_with_message, types_checked_by_content,
-			   versions_keep_history, ranges_and_unsatisfiable, etag_if_none_match_304,
-			   content_disposition_safe_names,
-			   community_documents_visible_to_its_people_only,
-			   ratings_one_per_member_average_and_sort, filters_by_category_kind_and_tag,
-			   links_http_and_https_only, categories_admin_only, who_may_edit_and_delete,
-			   folder_lists_meeting_materials, private_community_folder_and_materials,
-			   documents_and_links_are_searchable_by_who_may_see_them, stops_cleanly);
-	fprintf(stderr, "http_library: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, categories_seeded, upload_and_download_round_trip,
+	large_file_streams_identically, same_bytes_stored_once, upload_over_limit_413_with_message,
+	types_checked_by_content, versions_keep_history, ranges_and_unsatisfiable,
+	etag_if_none_match_304, content_disposition_safe_names,
+	community_documents_visible_to_its_people_only, ratings_one_per_member_average_and_sort,
+	filters_by_category_kind_and_tag, links_http_and_https_only, categories_admin_only,
+	who_may_edit_and_delete, folder_lists_meeting_materials,
+	private_community_folder_and_materials,
+	documents_and_links_are_searchable_by_who_may_see_them, stops_cleanly)

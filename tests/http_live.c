@@ -23,24 +23,14 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 #define CROWD 500
 #define WAIT_MS 15000 /* generous: only a broken server takes this long */
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-	char *session; /* the session cookie's value, for the raw listeners */
-} Person;
-
 static Server srv;
-static bool started;
-static Person reader = {"rae@northfield.org", "Rae Reader", 0, NULL, NULL, NULL};
-static Person writer = {"wes@northfield.org", "Wes Writer", 0, NULL, NULL, NULL};
-static Person outsider = {"oz@northfield.org", "Oz Outside", 0, NULL, NULL, NULL};
+static Person reader = {"rae@northfield.org", "Rae Reader"};
+static Person writer = {"wes@northfield.org", "Wes Writer"};
+static Person outsider = {"oz@northfield.org", "Oz Outside"};
 static Person *const people[] = {&reader, &writer, &outsider};
 static int64_t community, private_community, thread;
 
@@ -52,19 +42,27 @@ typedef struct {
 	size_t len;
 } Listener;
 
-/* Connects and sends GET path with the person's session (NULL: none) and extra header lines
- * (each ending in \r\n, or NULL). False when the connection could not be made. */
+/* Connects and sends GET path with the person's session (NULL: none), read from their client's
+ * cookie jar, and extra header lines (each ending in \r\n, or NULL). False when the connection
+ * could not be made or the person has no session. */
 static bool listen_open(Listener *l, const char *path, const Person *p, const char *extra)
 {
 	memset(l, 0, sizeof *l);
-	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (l->fd < 0)
+	l->fd = -1;
+	char *session = p ? client_cookie(p->c, "practica_session") : NULL;
+	if (p && !session)
 		return false;
+	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (l->fd < 0) {
+		free(session);
+		return false;
+	}
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.port)};
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (connect(l->fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
 		close(l->fd);
 		l->fd = -1;
+		free(session);
 		return false;
 	}
 	char req[1024];
@@ -72,8 +70,9 @@ static bool listen_open(Listener *l, const char *path, const Person *p, const ch
 			 "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
 			 "Accept-Encoding: gzip, deflate\r\n" /* as browsers send it */
 			 "%s%s%s%s\r\n",
-			 path, p ? "Cookie: practica_session=" : "", p ? p->session : "",
+			 path, p ? "Cookie: practica_session=" : "", p ? session : "",
 			 p ? "\r\n" : "", extra ? extra : "");
+	free(session);
 	return write(l->fd, req, (size_t)n) == n;
 }
 
@@ -195,19 +194,6 @@ static void listen_forget(Listener *l)
 
 /* ---- helpers ---- */
 
-static const char *path_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *path_of(const char *fmt, ...)
-{
-	static char buf[4][160];
-	static int next;
-	char *b = buf[next++ % 4];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
-
 static int64_t newest_post(int64_t t)
 {
 	return sql_int(&srv, "SELECT max(id) FROM posts WHERE thread_id = %lld", (long long)t);
@@ -217,7 +203,7 @@ static int64_t newest_post(int64_t t)
 static int64_t reply(Person *p, int64_t t, const char *text)
 {
 	char *body = form_encode("csrf", p->csrf, "body", text, NULL);
-	Reply r = client_post(p->c, path_of("/threads/%lld/replies", (long long)t), body);
+	Reply r = client_post(p->c, pathf("/threads/%lld/replies", (long long)t), body);
 	free(body);
 	long status = r.status;
 	CHECK(status == 303, "reply: %ld %.300s", status, r.body);
@@ -242,15 +228,10 @@ static int64_t add_thread(int64_t c, const Person *author, const char *title)
 
 static const char *events_path(void)
 {
-	return path_of("/threads/%lld/events", (long long)thread);
+	return pathf("/threads/%lld/events", (long long)thread);
 }
 
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(listener_hears_a_reply)
 {
@@ -272,8 +253,8 @@ TEST(listener_hears_a_reply)
 	      l.buf);
 	listen_close(&l);
 	/* What the page then fetches: the replies after the one it had. */
-	Reply r = client_get(reader.c, path_of("/threads/%lld/replies?after=%lld", (long long)thread,
-					       (long long)before));
+	Reply r = client_get(reader.c, pathf("/threads/%lld/replies?after=%lld", (long long)thread,
+					     (long long)before));
 	CHECK(r.status == 200 && body_has(&r, "Live reply one"), "fragment: %ld %.300s", r.status,
 	      r.body);
 	reply_free(&r);
@@ -292,7 +273,7 @@ TEST(reconnect_catches_up)
 	CHECK(listen_until(&l, want, WAIT_MS), "Last-Event-ID behind: no catch-up event: %s", l.buf);
 	listen_close(&l);
 	/* A page rendered before the last reply asks with ?after=. */
-	CHECK(listen_open(&l, path_of("%s?after=%lld", events_path(), (long long)newest - 1), &reader,
+	CHECK(listen_open(&l, pathf("%s?after=%lld", events_path(), (long long)newest - 1), &reader,
 			  NULL), "connect");
 	CHECK(listen_until(&l, want, WAIT_MS), "?after= behind: no catch-up event: %s", l.buf);
 	listen_close(&l);
@@ -308,7 +289,7 @@ TEST(who_may_listen)
 {
 	int64_t hidden = add_thread(private_community, &writer, "Behind closed doors");
 	Listener l;
-	CHECK(listen_open(&l, path_of("/threads/%lld/events", (long long)hidden), &outsider, NULL),
+	CHECK(listen_open(&l, pathf("/threads/%lld/events", (long long)hidden), &outsider, NULL),
 	      "connect");
 	CHECK(listen_until(&l, "\r\n\r\n", WAIT_MS) && strstr(l.buf, "HTTP/1.1 404"),
 	      "a private community's thread to an outsider: %.200s", l.buf);
@@ -323,7 +304,7 @@ TEST(who_may_listen)
 	      "a visitor: %.300s", l.buf);
 	listen_close(&l);
 	/* A participant of the private community may listen. */
-	CHECK(listen_open(&l, path_of("/threads/%lld/events", (long long)hidden), &writer, NULL),
+	CHECK(listen_open(&l, pathf("/threads/%lld/events", (long long)hidden), &writer, NULL),
 	      "connect");
 	CHECK(listen_until(&l, "retry: ", WAIT_MS) && strstr(l.buf, "HTTP/1.1 200"),
 	      "a participant: %.200s", l.buf);
@@ -341,9 +322,9 @@ TEST(board_listener_hears_a_new_discussion)
 	reply_free(&page);
 	int64_t newest = sql_int(&srv, "SELECT coalesce(max(id), 0) FROM threads");
 	Listener board, other;
-	CHECK(listen_open(&board, path_of("/communities/live/board/events?after=%lld",
-					  (long long)newest), &reader, NULL), "connect");
-	CHECK(listen_open(&other, path_of("/board/events?after=%lld", (long long)newest), &reader,
+	CHECK(listen_open(&board, pathf("/communities/live/board/events?after=%lld",
+					(long long)newest), &reader, NULL), "connect");
+	CHECK(listen_open(&other, pathf("/board/events?after=%lld", (long long)newest), &reader,
 			  NULL), "connect");
 	CHECK(listen_until(&board, "retry: ", WAIT_MS), "no retry hint: %s", board.buf);
 	CHECK(listen_until(&other, "retry: ", WAIT_MS), "no retry hint: %s", other.buf);
@@ -403,7 +384,7 @@ TEST(five_hundred_listeners_do_not_hold_workers)
 		reply_free(&r);
 		client_free(fresh);
 	}
-	Reply r = client_get(reader.c, path_of("/threads/%lld", (long long)thread));
+	Reply r = client_get(reader.c, pathf("/threads/%lld", (long long)thread));
 	CHECK(r.status == 200, "the thread page: %ld", r.status);
 	reply_free(&r);
 	/* And all of them hear the next reply. */
@@ -419,10 +400,7 @@ TEST(five_hundred_listeners_do_not_hold_workers)
 
 TEST(stops_promptly_with_listeners_open)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-	}
+	people_free(people, COUNT_OF(people));
 	double t0 = now_seconds();
 	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
 	double took = now_seconds() - t0;
@@ -452,12 +430,9 @@ static bool setup(void)
 	}
 	for (int i = 0; i < CROWD; i++)
 		crowd[i].fd = -1;
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
 			    "VALUES ('live', 'Live Community', 'active', 'open', 0), "
 			    "('hidden', 'Hidden Community', 'active', 'private', 0)"))
@@ -478,30 +453,9 @@ static bool setup(void)
 		return false;
 	fputs("threads = 2\n", f);
 	fclose(f);
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/home", &p->csrf)) ||
-		    !(p->session = client_cookie(p->c, "practica_session")))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, listener_hears_a_reply, reconnect_catches_up,
-			   who_may_listen, board_listener_hears_a_new_discussion,
-			   five_hundred_listeners_do_not_hold_workers,
-			   stops_promptly_with_listeners_open);
-	fprintf(stderr, "http_live: %.1f s\n", now_seconds() - t0);
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		free(people[i]->csrf);
-		free(people[i]->session);
-	}
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, listener_hears_a_reply, reconnect_catches_up, who_may_listen,
+	board_listener_hears_a_new_discussion, five_hundred_listeners_do_not_hold_workers,
+	stops_promptly_with_listeners_open)

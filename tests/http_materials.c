@@ -15,24 +15,15 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 #define MIB (1024 * 1024)
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person fac = {"fay@northfield.org", "Fay Facilitator", 0, NULL, NULL};
-static Person part = {"pia@northfield.org", "Pia Participant", 0, NULL, NULL};
-static Person mem = {"mo@northfield.org", "Mo Member", 0, NULL, NULL};
-static Person fac2 = {"otto@northfield.org", "Otto Other", 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fac = {"fay@northfield.org", "Fay Facilitator"};
+static Person part = {"pia@northfield.org", "Pia Participant"};
+static Person mem = {"mo@northfield.org", "Mo Member"};
+static Person fac2 = {"otto@northfield.org", "Otto Other"};
 static Person *const people[] = {&admin, &fac, &part, &mem, &fac2};
 static int64_t community_a, community_b;
 
@@ -66,15 +57,6 @@ static Reply upload(Person *p, const char *path, const char *title, const char *
 {
 	return client_upload(p->c, p->csrf, path, name ? &(UploadFile){name, NULL, data, n} : NULL,
 			     "title", title, NULL);
-}
-
-static Reply post_as(Person *p, const char *path, const char *name, const char *value)
-{
-	char *body = name ? form_encode("csrf", p->csrf ? p->csrf : "", name, value, NULL)
-			  : form_encode("csrf", p->csrf ? p->csrf : "", NULL);
-	Reply r = client_post(p->c, path, body);
-	free(body);
-	return r;
 }
 
 static const char *materials_path(const char *slug, int64_t meeting)
@@ -118,11 +100,6 @@ static int64_t upload_pdf(int64_t meeting, const char *title)
 }
 
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(upload_pdf_stores_file_and_material)
 {
@@ -284,7 +261,7 @@ TEST(highlights_rendered_safely)
 	snprintf(path, sizeof path, "/communities/mat-a/meetings/%lld/highlights", (long long)meeting);
 	Reply r = post_as(&fac, path, "highlights",
 			  "We agreed on **three** next steps.\n\n<script>alert(1)</script>\n\n"
-			  "[notes](javascript:alert(2)) <img src=x onerror=alert(3)>");
+			  "[notes](javascript:alert(2)) <img src=x onerror=alert(3)>", NULL);
 	char want[96];
 	snprintf(want, sizeof want, "/meetings/%lld?notice=highlights-saved", (long long)meeting);
 	CHECK(reply_is(&r, 303, want), "save: %ld %s", r.status, reply_location(&r));
@@ -307,7 +284,7 @@ TEST(highlights_rendered_safely)
 	memset(longtext, 'a', 20049);
 	longtext[20049] = '\0';
 	snprintf(path, sizeof path, "/communities/mat-a/meetings/%lld/highlights", (long long)meeting);
-	r = post_as(&fac, path, "highlights", longtext);
+	r = post_as(&fac, path, "highlights", longtext, NULL);
 	CHECK(r.status == 422, "too long: %ld", r.status);
 	reply_free(&r);
 	free(longtext);
@@ -330,10 +307,10 @@ TEST(who_may_change_materials)
 				 PDF_LEN);
 		CHECK(r.status == 403, "%s uploading: %ld", refused[i]->name, r.status);
 		reply_free(&r);
-		r = post_as(refused[i], del, NULL, NULL);
+		r = post_as(refused[i], del, NULL);
 		CHECK(r.status == 403, "%s deleting: %ld", refused[i]->name, r.status);
 		reply_free(&r);
-		r = post_as(refused[i], hl, "highlights", "Hacked");
+		r = post_as(refused[i], hl, "highlights", "Hacked", NULL);
 		CHECK(r.status == 403, "%s writing highlights: %ld", refused[i]->name, r.status);
 		reply_free(&r);
 	}
@@ -347,7 +324,7 @@ TEST(who_may_change_materials)
 	char other[128];
 	snprintf(other, sizeof other, "/communities/mat-b/meetings/%lld/highlights",
 		 (long long)meeting);
-	Reply r = post_as(&fac2, other, "highlights", "Hacked");
+	Reply r = post_as(&fac2, other, "highlights", "Hacked", NULL);
 	CHECK(r.status == 404, "meeting of another community under mat-b: %ld", r.status);
 	reply_free(&r);
 	/* The admin may; a community meeting under /admin/meetings is 404. */
@@ -358,7 +335,7 @@ TEST(who_may_change_materials)
 	CHECK(r.status == 404, "community meeting under /admin/meetings: %ld", r.status);
 	reply_free(&r);
 	/* Delete: the facilitator, then again (404); both rows go. */
-	r = post_as(&fac, del, NULL, NULL);
+	r = post_as(&fac, del, NULL);
 	char want[96];
 	snprintf(want, sizeof want, "/meetings/%lld?notice=material-deleted", (long long)meeting);
 	CHECK(reply_is(&r, 303, want), "delete: %ld %s", r.status, reply_location(&r));
@@ -367,7 +344,7 @@ TEST(who_may_change_materials)
 		      (long long)material) == 0, "material row left");
 	CHECK(sql_int(&srv, "SELECT count(*) FROM files WHERE id = %lld", (long long)file) == 0,
 	      "file row left");
-	r = post_as(&fac, del, NULL, NULL);
+	r = post_as(&fac, del, NULL);
 	CHECK(r.status == 404, "deleting twice: %ld", r.status);
 	reply_free(&r);
 }
@@ -384,7 +361,7 @@ TEST(association_wide_meeting_under_admin)
 	reply_free(&r);
 	char path[96];
 	snprintf(path, sizeof path, "/admin/meetings/%lld/highlights", (long long)meeting);
-	r = post_as(&admin, path, "highlights", "A *good* start.");
+	r = post_as(&admin, path, "highlights", "A *good* start.", NULL);
 	CHECK(r.status == 303, "admin highlights: %ld", r.status);
 	reply_free(&r);
 	int64_t file = sql_int(&srv, "SELECT file_id FROM meeting_materials WHERE meeting_id = %lld",
@@ -464,7 +441,7 @@ TEST(material_found_by_words_inside)
 	char del[160];
 	snprintf(del, sizeof del, "/communities/mat-a/meetings/%lld/materials/%lld/delete",
 		 (long long)open_m, (long long)id);
-	r = post_as(&fac, del, NULL, NULL);
+	r = post_as(&fac, del, NULL);
 	CHECK(r.status == 303, "delete: %ld", r.status);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM search_entries WHERE kind = 'material' AND "
@@ -477,26 +454,16 @@ TEST(material_found_by_words_inside)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 /* ---- setup ---- */
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
 			    "('mat-a', 'Materials A', 'open', 0), ('mat-b', 'Materials B', 'open', 0)"))
 		return false;
@@ -509,30 +476,12 @@ static bool setup(void)
 			    "VALUES (%lld, %lld, 'participant', 0)", (long long)community_a,
 		      (long long)part.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, upload_pdf_stores_file_and_material,
-			   download_returns_same_bytes_sandboxed,
-			   material_listed_on_meeting_page_and_community_home,
-			   html_named_pdf_never_served_as_html, unknown_binary_refused_without_rows,
-			   empty_file_refused, upload_over_limit_413, highlights_rendered_safely,
-			   who_may_change_materials, association_wide_meeting_under_admin,
-			   file_that_is_not_a_material_404, material_found_by_words_inside,
-			   stops_cleanly);
-	fprintf(stderr, "http_materials: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, upload_pdf_stores_file_and_material,
+	download_returns_same_bytes_sandboxed, material_listed_on_meeting_page_and_community_home,
+	html_named_pdf_never_served_as_html, unknown_binary_refused_without_rows,
+	empty_file_refused, upload_over_limit_413, highlights_rendered_safely,
+	who_may_change_materials, association_wide_meeting_under_admin,
+	file_that_is_not_a_material_404, material_found_by_words_inside, stops_cleanly)

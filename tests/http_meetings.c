@@ -15,52 +15,20 @@
 #include "http_support.c"
 #include "test.h"
 
-#define MEMBER_PASSWORD "member-password-1"
 #define SCHOOL_A "Northfield Academy"
 #define SCHOOL_B "Harbor School"
 
-typedef struct {
-	const char *email, *name, *school; /* school NULL: the admin */
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
 static int64_t cop_a, cop_b; /* communities "cop-a" (fac) and "cop-b" (fac2) */
 
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, NULL, 0, NULL, NULL};
-static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A, 0, NULL, NULL};
-static Person fac2 = {"gus@harbor.org", "Gus Other", SCHOOL_B, 0, NULL, NULL};
-static Person part = {"mia@northfield.org", "Mia Participant", SCHOOL_A, 0, NULL, NULL};
-static Person mem = {"noah@harbor.org", "Noah Member", SCHOOL_B, 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fac = {"fiona@northfield.org", "Fiona Facil", SCHOOL_A};
+static Person fac2 = {"gus@harbor.org", "Gus Other", SCHOOL_B};
+static Person part = {"mia@northfield.org", "Mia Participant", SCHOOL_A};
+static Person mem = {"noah@harbor.org", "Noah Member", SCHOOL_B};
 static Person *const people[] = {&admin, &fac, &fac2, &part, &mem};
 
 /* ---- helpers ---- */
-
-static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_as(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
-
-static const char *path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *path(const char *fmt, ...)
-{
-	static char buf[8][256];
-	static int next;
-	char *b = buf[next++ % 8];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
 
 /* The Unix time of a local date and clock time in the server's zone (TZ is set to it). */
 static int64_t local(int y, int mo, int d, int h, int mi)
@@ -118,20 +86,7 @@ static void get_expect(Person *p, const char *where, long want)
 	reply_free(&r);
 }
 
-static int count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-	for (const char *p = hay; p && (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 /* ---- scheduling ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(create_meeting_stores_utc_and_shows_local_time)
 {
@@ -158,7 +113,7 @@ TEST(create_meeting_stores_utc_and_shows_local_time)
 			    "uid LIKE '%%@practica' AND length(signin_code) = 6 AND "
 			    "signin_code NOT GLOB '*[01OIL]*' FROM meetings WHERE id = %lld",
 		      (long long)cop_a, (long long)id) == 1, "the stored row is not as entered");
-	r = client_get(part.c, path("/meetings/%lld", (long long)id));
+	r = client_get(part.c, pathf("/meetings/%lld", (long long)id));
 	CHECK(r.status == 200, "status %ld", r.status);
 	CHECK(body_has(&r, "Meeting #3") && body_has(&r, "Kick-off circle"), "no title/number");
 	CHECK(body_has(&r, "Tuesday, October 15, 2030, 3:00 PM - 4:30 PM EDT"), "no local time");
@@ -210,7 +165,7 @@ TEST(edit_bumps_sequence_and_keeps_uid)
 {
 	int64_t id = make_meeting("Edit me", "2030-11-05");
 	char *uid = sql_text(&srv, "SELECT uid FROM meetings WHERE id = %lld", (long long)id);
-	const char *edit = path("/communities/cop-a/meetings/%lld/edit", (long long)id);
+	const char *edit = pathf("/communities/cop-a/meetings/%lld/edit", (long long)id);
 	Reply r = client_get(fac.c, edit);
 	CHECK(r.status == 200 && body_has(&r, "value=\"2030-11-05\"") &&
 		      body_has(&r, "value=\"15:00\"") && body_has(&r, "value=\"16:30\""),
@@ -219,7 +174,7 @@ TEST(edit_bumps_sequence_and_keeps_uid)
 	r = post_as(&fac, edit, "title", "Edited meeting", "number", "2", "date", "2030-11-06",
 		    "start", "09:00", "end", "12:00", "format", "in_person", "venue", "CAS",
 		    "address", "Cheshire", "video", "", "purpose", "", "seats", "", NULL);
-	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-saved", (long long)id)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=meeting-saved", (long long)id)),
 	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT sequence FROM meetings WHERE id = %lld", (long long)id) == 1,
@@ -245,14 +200,14 @@ TEST(edit_bumps_sequence_and_keeps_uid)
 TEST(cancel_keeps_meeting_visible)
 {
 	int64_t id = make_meeting("Cancel me", "2030-12-03");
-	const char *cancel = path("/communities/cop-a/meetings/%lld/cancel", (long long)id);
+	const char *cancel = pathf("/communities/cop-a/meetings/%lld/cancel", (long long)id);
 	Reply r = post_as(&fac, cancel, NULL);
-	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-cancelled", (long long)id)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=meeting-cancelled", (long long)id)),
 	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT status = 'cancelled' AND sequence = 1 FROM meetings WHERE "
 			    "id = %lld", (long long)id) == 1, "not cancelled with a bumped sequence");
-	r = client_get(part.c, path("/meetings/%lld", (long long)id));
+	r = client_get(part.c, pathf("/meetings/%lld", (long long)id));
 	CHECK(r.status == 200 && body_has(&r, "Cancel me") && body_has(&r, "Cancelled"),
 	      "cancelled meeting page: status %ld", r.status);
 	reply_free(&r);
@@ -277,14 +232,14 @@ TEST(cancel_keeps_meeting_visible)
 TEST(cancelled_meeting_put_back_on_schedule)
 {
 	int64_t id = make_meeting("Back on", "2030-12-04");
-	const char *base = path("/communities/cop-a/meetings/%lld", (long long)id);
-	const char *restore = path("%s/restore", base);
+	const char *base = pathf("/communities/cop-a/meetings/%lld", (long long)id);
+	const char *restore = pathf("%s/restore", base);
 	Reply r = post_as(&fac, restore, NULL);
 	expect(&r, 409, "restoring a meeting that is not cancelled");
-	r = post_as(&fac, path("%s/cancel", base), NULL);
+	r = post_as(&fac, pathf("%s/cancel", base), NULL);
 	expect(&r, 303, "cancel");
-	r = client_get(fac.c, path("/meetings/%lld", (long long)id));
-	CHECK(r.status == 200 && body_has(&r, path("action=\"%s\"", restore)),
+	r = client_get(fac.c, pathf("/meetings/%lld", (long long)id));
+	CHECK(r.status == 200 && body_has(&r, pathf("action=\"%s\"", restore)),
 	      "no restore button for the facilitator on a cancelled meeting");
 	reply_free(&r);
 	r = post_as(&part, restore, NULL);
@@ -293,7 +248,7 @@ TEST(cancelled_meeting_put_back_on_schedule)
 	CHECK(sql_int(&srv, "SELECT status = 'cancelled' FROM meetings WHERE id = %lld",
 		      (long long)id) == 1, "a refused restore changed the meeting");
 	r = post_as(&fac, restore, NULL);
-	CHECK(reply_is(&r, 303, path("/meetings/%lld?notice=meeting-restored", (long long)id)),
+	CHECK(reply_is(&r, 303, pathf("/meetings/%lld?notice=meeting-restored", (long long)id)),
 	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT status = 'scheduled' AND sequence = 2 FROM meetings WHERE "
@@ -301,7 +256,7 @@ TEST(cancelled_meeting_put_back_on_schedule)
 	CHECK(sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = %lld AND text "
 			    "LIKE '%%Back on%%back on the schedule'", (long long)part.id) == 1,
 	      "the participant was not told the meeting is back on");
-	r = client_get(part.c, path("/meetings/%lld", (long long)id));
+	r = client_get(part.c, pathf("/meetings/%lld", (long long)id));
 	CHECK(r.status == 200 && !body_has(&r, "cancelled-note"), "still shown as cancelled");
 	reply_free(&r);
 	r = post_as(&fac, restore, NULL);
@@ -337,7 +292,7 @@ TEST(monthly_series_by_weekday)
 	/* Each is editable on its own. */
 	int64_t third = sql_int(&srv, "SELECT id FROM meetings WHERE series_id = %lld AND "
 				      "number = 3", (long long)series);
-	r = post_as(&fac, path("/communities/cop-a/meetings/%lld/edit", (long long)third), "title",
+	r = post_as(&fac, pathf("/communities/cop-a/meetings/%lld/edit", (long long)third), "title",
 		    "Monthly call (holiday edition)", "number", "3", "date", "2030-12-17", "start",
 		    "15:00", "end", "16:30", "format", "virtual", "venue", "", "address", "",
 		    "video", "", "purpose", "", "seats", "", NULL);
@@ -383,7 +338,7 @@ TEST(weekly_series_and_limit)
 static void add_item(Person *p, const char *base, const char *title, const char *start,
 		     const char *room, const char *presenters)
 {
-	Reply r = post_as(p, path("%s/agenda", base), "title", title, "kind", "problem_of_practice",
+	Reply r = post_as(p, pathf("%s/agenda", base), "title", title, "kind", "problem_of_practice",
 			  "start", start, "minutes", "30", "presenters", presenters, "room", room,
 			  "notes", "", NULL);
 	CHECK(r.status == 303 && strstr(reply_location(&r), "notice=agenda-added"),
@@ -427,18 +382,18 @@ TEST(agenda_add_move_delete)
 	      "item clock time is not 9:00 local on the meeting's date");
 	CHECK(sql_int(&srv, "SELECT starts_at IS NULL FROM agenda_items WHERE id = %lld",
 		      (long long)item_id(id, "Wellness break")) == 1, "empty time not NULL");
-	Reply r = post_as(&fac, path("%s/agenda/%lld/up", base,
-				     (long long)item_id(id, "Wellness break")), NULL);
+	Reply r = post_as(&fac, pathf("%s/agenda/%lld/up", base,
+				      (long long)item_id(id, "Wellness break")), NULL);
 	expect(&r, 303, "moving up");
 	check_order(id, "Welcome,Wellness break,Problem of practice");
-	r = post_as(&fac, path("%s/agenda/%lld/up", base, (long long)item_id(id, "Welcome")), NULL);
+	r = post_as(&fac, pathf("%s/agenda/%lld/up", base, (long long)item_id(id, "Welcome")), NULL);
 	expect(&r, 303, "moving the first item up");
 	check_order(id, "Welcome,Wellness break,Problem of practice");
-	r = post_as(&fac, path("%s/agenda/%lld/down", base, (long long)item_id(id, "Welcome")),
+	r = post_as(&fac, pathf("%s/agenda/%lld/down", base, (long long)item_id(id, "Welcome")),
 		    NULL);
 	expect(&r, 303, "moving down");
 	check_order(id, "Wellness break,Welcome,Problem of practice");
-	r = client_get(part.c, path("/meetings/%lld", (long long)id));
+	r = client_get(part.c, pathf("/meetings/%lld", (long long)id));
 	const char *a = strstr(r.body, "agenda-title\">Wellness break<"),
 		   *b = strstr(r.body, "agenda-title\">Welcome<"),
 		   *c = strstr(r.body, "agenda-title\">Problem of practice<");
@@ -447,16 +402,16 @@ TEST(agenda_add_move_delete)
 	      "room or time missing");
 	CHECK(!body_has(&r, "/agenda/"), "a participant sees agenda buttons");
 	reply_free(&r);
-	r = post_as(&fac, path("%s/agenda/%lld/delete", base, (long long)item_id(id, "Welcome")),
+	r = post_as(&fac, pathf("%s/agenda/%lld/delete", base, (long long)item_id(id, "Welcome")),
 		    NULL);
 	expect(&r, 303, "deleting");
 	check_order(id, "Wellness break,Problem of practice");
 	/* An item of another meeting, or a bad item. */
 	int64_t other = make_meeting("Other agenda meeting", "2030-10-29");
-	r = post_as(&fac, path("/communities/cop-a/meetings/%lld/agenda/%lld/delete",
-			       (long long)other, (long long)item_id(id, "Wellness break")), NULL);
+	r = post_as(&fac, pathf("/communities/cop-a/meetings/%lld/agenda/%lld/delete",
+				(long long)other, (long long)item_id(id, "Wellness break")), NULL);
 	expect(&r, 404, "deleting another meeting's item");
-	r = post_as(&fac, path("%s/agenda", base), "title", "", "kind", "nonsense", "start", "9am",
+	r = post_as(&fac, pathf("%s/agenda", base), "title", "", "kind", "nonsense", "start", "9am",
 		    "minutes", "-5", "presenters", "", "room", "", "notes", "", NULL);
 	CHECK(r.status == 422 && body_has(&r, "f-title-error") && body_has(&r, "f-start-error") &&
 		      body_has(&r, "f-minutes-error"), "bad item: status %ld", r.status);
@@ -472,14 +427,14 @@ TEST(printable_agenda_and_sign_in_sheet)
 	char base[128];
 	snprintf(base, sizeof base, "/communities/cop-a/meetings/%lld", (long long)id);
 	add_item(&fac, base, "Teams come together", "10:30", "Main hall", "David Ruff");
-	Reply r = client_get(mem.c, path("/meetings/%lld/agenda", (long long)id));
+	Reply r = client_get(mem.c, pathf("/meetings/%lld/agenda", (long long)id));
 	CHECK(r.status == 200 && body_has(&r, "Teams come together") && body_has(&r, "Main hall") &&
 		      body_has(&r, "David Ruff") && body_has(&r, "10:30 AM") &&
 		      body_has(&r, "class=\"printable\"") && body_has(&r, "Fiona Facil"),
 	      "printable agenda: status %ld", r.status);
 	reply_free(&r);
 	/* No RSVPs yet: the community's participants. */
-	r = client_get(fac.c, path("%s/sign-in-sheet", base));
+	r = client_get(fac.c, pathf("%s/sign-in-sheet", base));
 	CHECK(r.status == 200 && body_has(&r, "Mia Participant") && body_has(&r, SCHOOL_A) &&
 		      body_has(&r, "Signature"), "sign-in sheet: status %ld", r.status);
 	CHECK(count_of(r.body, "<td class=\"signature\">") == 1 + 10,
@@ -491,7 +446,7 @@ TEST(printable_agenda_and_sign_in_sheet)
 			     "(%lld, %lld, 'going', 0), (%lld, %lld, 'not_going', 0)",
 		       (long long)id, (long long)mem.id, (long long)id, (long long)part.id),
 	      "could not insert RSVPs");
-	r = client_get(admin.c, path("%s/sign-in-sheet", base));
+	r = client_get(admin.c, pathf("%s/sign-in-sheet", base));
 	CHECK(r.status == 200 && body_has(&r, "Noah Member") && body_has(&r, SCHOOL_B) &&
 		      !body_has(&r, "Mia Participant"), "sign-in sheet from RSVPs: status %ld",
 	      r.status);
@@ -520,36 +475,36 @@ TEST(community_routes_authorization)
 {
 	int64_t id = make_meeting("Authz meeting", "2030-09-10");
 	int64_t item = 0;
-	add_item(&fac, path("/communities/cop-a/meetings/%lld", (long long)id), "Authz item", "",
+	add_item(&fac, pathf("/communities/cop-a/meetings/%lld", (long long)id), "Authz item", "",
 		 "", "");
 	item = item_id(id, "Authz item");
 	Person *refused[] = {&part, &mem, &fac2};
 	for (size_t i = 0; i < 3; i++) {
 		Person *p = refused[i];
 		get_expect(p, "/communities/cop-a/meetings/new", 403);
-		get_expect(p, path("/communities/cop-a/meetings/%lld/edit", (long long)id), 403);
-		get_expect(p, path("/communities/cop-a/meetings/%lld/sign-in-sheet", (long long)id),
+		get_expect(p, pathf("/communities/cop-a/meetings/%lld/edit", (long long)id), 403);
+		get_expect(p, pathf("/communities/cop-a/meetings/%lld/sign-in-sheet", (long long)id),
 			   403);
 		Reply r = post_meeting(p, "/communities/cop-a/meetings", "Refused meeting",
 				       "2030-10-15", "15:00", "16:30", "");
 		expect(&r, 403, "create");
-		r = post_meeting(p, path("/communities/cop-a/meetings/%lld/edit", (long long)id),
+		r = post_meeting(p, pathf("/communities/cop-a/meetings/%lld/edit", (long long)id),
 				 "Refused meeting", "2030-10-15", "15:00", "16:30", "");
 		expect(&r, 403, "edit");
-		r = post_as(p, path("/communities/cop-a/meetings/%lld/cancel", (long long)id), NULL);
+		r = post_as(p, pathf("/communities/cop-a/meetings/%lld/cancel", (long long)id), NULL);
 		expect(&r, 403, "cancel");
-		r = post_as(p, path("/communities/cop-a/meetings/%lld/agenda", (long long)id), "title",
+		r = post_as(p, pathf("/communities/cop-a/meetings/%lld/agenda", (long long)id), "title",
 			    "Refused item", "kind", "other", NULL);
 		expect(&r, 403, "agenda add");
-		r = post_as(p, path("/communities/cop-a/meetings/%lld/agenda/%lld/delete",
-				    (long long)id, (long long)item), NULL);
+		r = post_as(p, pathf("/communities/cop-a/meetings/%lld/agenda/%lld/delete",
+				     (long long)id, (long long)item), NULL);
 		expect(&r, 403, "agenda delete");
-		r = post_as(p, path("/communities/cop-a/meetings/%lld/agenda/%lld/up",
-				    (long long)id, (long long)item), NULL);
+		r = post_as(p, pathf("/communities/cop-a/meetings/%lld/agenda/%lld/up",
+				     (long long)id, (long long)item), NULL);
 		expect(&r, 403, "agenda up");
 		/* Everyone may see the meeting, its list and its agenda. */
-		get_expect(p, path("/meetings/%lld", (long long)id), 200);
-		get_expect(p, path("/meetings/%lld/agenda", (long long)id), 200);
+		get_expect(p, pathf("/meetings/%lld", (long long)id), 200);
+		get_expect(p, pathf("/meetings/%lld/agenda", (long long)id), 200);
 		get_expect(p, "/communities/cop-a/meetings", 200);
 	}
 	CHECK(count_titled("Refused meeting") == 0 && count_titled("Authz meeting") == 1,
@@ -561,19 +516,19 @@ TEST(community_routes_authorization)
 	/* The facilitator and admin may. */
 	get_expect(&fac, "/communities/cop-a/meetings/new", 200);
 	get_expect(&admin, "/communities/cop-a/meetings/new", 200);
-	get_expect(&admin, path("/communities/cop-a/meetings/%lld/edit", (long long)id), 200);
+	get_expect(&admin, pathf("/communities/cop-a/meetings/%lld/edit", (long long)id), 200);
 	Reply r = post_meeting(&admin, "/communities/cop-a/meetings", "Admin-made meeting",
 			       "2030-10-15", "15:00", "16:30", "");
 	expect(&r, 303, "admin creates in a community");
 	/* The meeting under another community's slug: 404, even for that community's facilitator. */
-	get_expect(&fac2, path("/communities/cop-b/meetings/%lld/edit", (long long)id), 404);
-	get_expect(&admin, path("/communities/cop-b/meetings/%lld/edit", (long long)id), 404);
-	get_expect(&fac2, path("/communities/cop-b/meetings/%lld/sign-in-sheet", (long long)id),
+	get_expect(&fac2, pathf("/communities/cop-b/meetings/%lld/edit", (long long)id), 404);
+	get_expect(&admin, pathf("/communities/cop-b/meetings/%lld/edit", (long long)id), 404);
+	get_expect(&fac2, pathf("/communities/cop-b/meetings/%lld/sign-in-sheet", (long long)id),
 		   404);
-	r = post_as(&fac2, path("/communities/cop-b/meetings/%lld/cancel", (long long)id), NULL);
+	r = post_as(&fac2, pathf("/communities/cop-b/meetings/%lld/cancel", (long long)id), NULL);
 	expect(&r, 404, "cancel under the wrong slug");
-	r = post_as(&fac2, path("/communities/cop-b/meetings/%lld/agenda/%lld/delete",
-				(long long)id, (long long)item), NULL);
+	r = post_as(&fac2, pathf("/communities/cop-b/meetings/%lld/agenda/%lld/delete",
+				 (long long)id, (long long)item), NULL);
 	expect(&r, 404, "agenda delete under the wrong slug");
 	CHECK(sql_int(&srv, "SELECT status = 'scheduled' FROM meetings WHERE id = %lld",
 		      (long long)id) == 1, "cancelled through the wrong slug");
@@ -596,22 +551,22 @@ TEST(association_wide_meetings_admin_only)
 	expect(&r, 303, "admin creates association-wide");
 	CHECK(id && sql_int(&srv, "SELECT community_id IS NULL FROM meetings WHERE id = %lld",
 			    (long long)id) == 1, "not association-wide");
-	get_expect(&mem, path("/meetings/%lld", (long long)id), 200);
-	get_expect(&admin, path("/admin/meetings/%lld/edit", (long long)id), 200);
-	get_expect(&admin, path("/admin/meetings/%lld/sign-in-sheet", (long long)id), 200);
-	get_expect(&fac, path("/admin/meetings/%lld/edit", (long long)id), 403);
-	add_item(&admin, path("/admin/meetings/%lld", (long long)id), "Opening keynote", "09:00",
+	get_expect(&mem, pathf("/meetings/%lld", (long long)id), 200);
+	get_expect(&admin, pathf("/admin/meetings/%lld/edit", (long long)id), 200);
+	get_expect(&admin, pathf("/admin/meetings/%lld/sign-in-sheet", (long long)id), 200);
+	get_expect(&fac, pathf("/admin/meetings/%lld/edit", (long long)id), 403);
+	add_item(&admin, pathf("/admin/meetings/%lld", (long long)id), "Opening keynote", "09:00",
 		 "Auditorium", "");
-	r = post_as(&fac, path("/admin/meetings/%lld/cancel", (long long)id), NULL);
+	r = post_as(&fac, pathf("/admin/meetings/%lld/cancel", (long long)id), NULL);
 	expect(&r, 403, "facilitator cancels association-wide");
-	r = post_as(&admin, path("/admin/meetings/%lld/cancel", (long long)id), NULL);
+	r = post_as(&admin, pathf("/admin/meetings/%lld/cancel", (long long)id), NULL);
 	expect(&r, 303, "admin cancels association-wide");
 	/* A community meeting under /admin/meetings, and an association-wide one under a slug. */
 	int64_t community_meeting = make_meeting("Community-only meeting", "2030-09-17");
-	get_expect(&admin, path("/admin/meetings/%lld/edit", (long long)community_meeting), 404);
-	r = post_as(&admin, path("/admin/meetings/%lld/cancel", (long long)community_meeting), NULL);
+	get_expect(&admin, pathf("/admin/meetings/%lld/edit", (long long)community_meeting), 404);
+	r = post_as(&admin, pathf("/admin/meetings/%lld/cancel", (long long)community_meeting), NULL);
 	expect(&r, 404, "community meeting cancelled via /admin");
-	get_expect(&admin, path("/communities/cop-a/meetings/%lld/edit", (long long)id), 404);
+	get_expect(&admin, pathf("/communities/cop-a/meetings/%lld/edit", (long long)id), 404);
 	CHECK(count_titled("Refused kick-off") == 0, "a refused kick-off was stored");
 }
 
@@ -625,11 +580,11 @@ TEST(titles_and_presenters_escaped)
 	      "the 422 form does not escape the title");
 	reply_free(&r);
 	int64_t id = make_meeting("<script>alert(1)</script>", "2030-10-16");
-	add_item(&fac, path("/communities/cop-a/meetings/%lld", (long long)id), "<img src=x>",
+	add_item(&fac, pathf("/communities/cop-a/meetings/%lld", (long long)id), "<img src=x>",
 		 "", "<i>Room</i>", "<b>Dr. O'Neil & co</b>");
-	const char *pages[] = {path("/meetings/%lld", (long long)id),
-			       path("/meetings/%lld/agenda", (long long)id),
-			       path("/communities/cop-a/meetings/%lld/sign-in-sheet", (long long)id),
+	const char *pages[] = {pathf("/meetings/%lld", (long long)id),
+			       pathf("/meetings/%lld/agenda", (long long)id),
+			       pathf("/communities/cop-a/meetings/%lld/sign-in-sheet", (long long)id),
 			       "/communities/cop-a/meetings"};
 	for (size_t i = 0; i < sizeof pages / sizeof *pages; i++) {
 		r = client_get(fac.c, pages[i]);
@@ -640,7 +595,7 @@ TEST(titles_and_presenters_escaped)
 			      !body_has(&r, "<i>Room"), "%s: agenda markup not escaped", pages[i]);
 		reply_free(&r);
 	}
-	r = client_get(fac.c, path("/meetings/%lld", (long long)id));
+	r = client_get(fac.c, pathf("/meetings/%lld", (long long)id));
 	CHECK(body_has(&r, "&lt;b&gt;Dr. O&#39;Neil &amp; co&lt;/b&gt;") ||
 		      body_has(&r, "&lt;b&gt;Dr. O&#x27;Neil &amp; co&lt;/b&gt;"),
 	      "presenters not shown escaped");
@@ -654,40 +609,29 @@ TEST(private_community_meeting_details_for_its_people)
 	int64_t id = make_meeting("Private huddle", "2031-03-04");
 	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'private' WHERE id = %lld",
 		       (long long)cop_a), "make cop-a private");
-	const char *page = path("/meetings/%lld", (long long)id);
+	const char *page = pathf("/meetings/%lld", (long long)id);
 	Reply r = client_get(mem.c, page);
 	CHECK(r.status == 200 && body_has(&r, "Private huddle") && body_has(&r, "private community") &&
 		      !body_has(&r, "meet.example.org") && !body_has(&r, "Building"),
 	      "an outsider sees only that it happens: %ld %.800s", r.status, r.body);
 	reply_free(&r);
-	get_expect(&mem, path("/meetings/%lld/ics", (long long)id), 404);
+	get_expect(&mem, pathf("/meetings/%lld/ics", (long long)id), 404);
 	r = client_get(part.c, page);
 	CHECK(r.status == 200 && body_has(&r, "meet.example.org") && body_has(&r, "Building"),
 	      "a participant sees the details: %ld", r.status);
 	reply_free(&r);
-	get_expect(&part, path("/meetings/%lld/ics", (long long)id), 200);
+	get_expect(&part, pathf("/meetings/%lld/ics", (long long)id), 200);
 	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'open' WHERE id = %lld",
 		       (long long)cop_a), "open cop-a again");
-	get_expect(&mem, path("/meetings/%lld/ics", (long long)id), 200);
+	get_expect(&mem, pathf("/meetings/%lld/ics", (long long)id), 200);
 }
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 /* ---- setup ---- */
-
-static bool sign_in(Person *p)
-{
-	const char *password = p->school ? MEMBER_PASSWORD : ADMIN_PASSWORD;
-	p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf);
-	return p->c != NULL;
-}
 
 static bool make_community(const char *slug, int64_t *id, const Person *facilitator)
 {
@@ -697,7 +641,7 @@ static bool make_community(const char *slug, int64_t *id, const Person *facilita
 			  "commitment", "", NULL);
 	bool ok = r.status == 303;
 	reply_free(&r);
-	r = post_as(&admin, path("/communities/%s/facilitators", slug), "email", facilitator->email,
+	r = post_as(&admin, pathf("/communities/%s/facilitators", slug), "email", facilitator->email,
 		    "guest_name", "", "guest_org", "", "role", "facilitator", NULL);
 	ok = ok && r.status == 303;
 	reply_free(&r);
@@ -708,42 +652,21 @@ static bool make_community(const char *slug, int64_t *id, const Person *facilita
 static bool setup(void)
 {
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL_A, "active") ||
-	    !add_school(&srv, SCHOOL_B, "active"))
+	    !add_school(&srv, SCHOOL_B, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), NULL) || !server_start(&srv) ||
+	    !people_sign_in(&srv, people, COUNT_OF(people), "/home"))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name,
-					       people[i]->school, MEMBER_PASSWORD)))
-			return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!sign_in(people[i]))
-			return false;
 	return make_community("cop-a", &cop_a, &fac) && make_community("cop-b", &cop_b, &fac2) &&
 	       sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, "
 			      "signed_up_at) VALUES (%lld, %lld, 'participant', 0)",
 			(long long)cop_a, (long long)part.id);
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, create_meeting_stores_utc_and_shows_local_time,
-			   create_validation_errors_422_no_row, edit_bumps_sequence_and_keeps_uid,
-			   cancel_keeps_meeting_visible, cancelled_meeting_put_back_on_schedule,
-			   monthly_series_by_weekday, weekly_series_and_limit, agenda_add_move_delete,
-			   printable_agenda_and_sign_in_sheet,
-			   community_home_and_directory_show_meetings,
-			   community_routes_authorization, association_wide_meetings_admin_only,
-			   titles_and_presenters_escaped,
-			   private_community_meeting_details_for_its_people, stops_cleanly);
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		free(people[i]->csrf);
-	}
-	server_cleanup(&srv);
-	fprintf(stderr, "http_meetings: %.1f s\n", now_seconds() - t0);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, create_meeting_stores_utc_and_shows_local_time,
+	create_validation_errors_422_no_row, edit_bumps_sequence_and_keeps_uid,
+	cancel_keeps_meeting_visible, cancelled_meeting_put_back_on_schedule,
+	monthly_series_by_weekday, weekly_series_and_limit, agenda_add_move_delete,
+	printable_agenda_and_sign_in_sheet, community_home_and_directory_show_meetings,
+	community_routes_authorization, association_wide_meetings_admin_only,
+	titles_and_presenters_escaped, private_community_meeting_details_for_its_people,
+	stops_cleanly)

@@ -16,37 +16,18 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person fac = {"fay@northfield.org", "Fay Facilitator", 0, NULL, NULL};
-static Person part = {"pia@northfield.org", "Pia Participant", 0, NULL, NULL};
-static Person part2 = {"quinn@northfield.org", "Quinn Second", 0, NULL, NULL};
-static Person mem = {"mo@northfield.org", "Mo Member", 0, NULL, NULL};
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fac = {"fay@northfield.org", "Fay Facilitator"};
+static Person part = {"pia@northfield.org", "Pia Participant"};
+static Person part2 = {"quinn@northfield.org", "Quinn Second"};
+static Person mem = {"mo@northfield.org", "Mo Member"};
 static Person *const people[] = {&admin, &fac, &part, &part2, &mem};
 static int64_t community; /* "notes": fac facilitates; part and part2 take part */
 
 /* ---- helpers ---- */
-
-static Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_as(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
 
 static int64_t count_for(const Person *p, const char *kind)
 {
@@ -99,11 +80,6 @@ static const char *path_of(const char *fmt, ...)
 }
 
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 TEST(empty_inbox_and_plain_header)
 {
@@ -478,24 +454,14 @@ TEST(replies_notify_followers)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	/* A pending account: must never be notified. */
 	if (!sql_exec(&srv, "INSERT INTO users (email, name, school_id, status, password_hash, "
 			    "created_at) SELECT 'pending@northfield.org', 'Pending Person', id, "
@@ -513,32 +479,15 @@ static bool setup(void)
 		      (long long)community, (long long)part.id, (long long)community,
 		      (long long)part2.id, (long long)community, (long long)mem.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, empty_inbox_and_plain_header,
-			   promotion_notifies_the_promoted_member_only,
-			   new_meeting_notifies_community_not_the_facilitator, series_notifies_once,
-			   association_meeting_notifies_every_member_but_the_admin,
-			   new_material_notifies_community_not_the_uploader,
-			   opening_marks_read_and_goes_to_the_link,
-			   nobody_opens_someone_elses_notification, state_changes_need_csrf,
-			   mark_all_read, inbox_newest_first_paginated_and_escaped,
-			   header_count_uses_the_partial_index, follow_and_unfollow,
-			   follow_needs_a_readable_thread, replies_notify_followers, stops_cleanly);
-	fprintf(stderr, "http_notifications: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, empty_inbox_and_plain_header,
+	promotion_notifies_the_promoted_member_only,
+	new_meeting_notifies_community_not_the_facilitator, series_notifies_once,
+	association_meeting_notifies_every_member_but_the_admin,
+	new_material_notifies_community_not_the_uploader, opening_marks_read_and_goes_to_the_link,
+	nobody_opens_someone_elses_notification, state_changes_need_csrf, mark_all_read,
+	inbox_newest_first_paginated_and_escaped, header_count_uses_the_partial_index,
+	follow_and_unfollow, follow_needs_a_readable_thread, replies_notify_followers,
+	stops_cleanly)

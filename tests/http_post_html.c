@@ -19,48 +19,17 @@
 #include "db.h"
 #include "mentions.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Lakeside School"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person lee = {"lee@lakeside.org", "Lee Writer", 0, NULL, NULL};
-static Person ana = {"ana.ruiz@lakeside.org", "Ana Ruiz", 0, NULL, NULL};
-static Person kim = {"kim@lakeside.org", "Kim Reader", 0, NULL, NULL};
+static Person lee = {"lee@lakeside.org", "Lee Writer"};
+static Person ana = {"ana.ruiz@lakeside.org", "Ana Ruiz"};
+static Person kim = {"kim@lakeside.org", "Kim Reader"};
 static Person *const people[] = {&lee, &ana, &kim};
-
-static Reply post_form(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
-
-static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *pathf(const char *fmt, ...)
-{
-	static char buf[8][256];
-	static int next;
-	char *b = buf[next++ % 8];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
 
 static int64_t start_thread(Person *p, const char *title, const char *body)
 {
-	Reply r = post_form(p, "/board", "title", title, "body", body, NULL);
+	Reply r = post_as(p, "/board", "title", title, "body", body, NULL);
 	const char *l = reply_header(&r, "Location");
 	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
 	CHECK(id > 0, "start %s: %ld %s", title, r.status, reply_location(&r));
@@ -71,8 +40,8 @@ static int64_t start_thread(Person *p, const char *title, const char *body)
 /* Replies as p; the new post's id, its redirect in *location (heap) when not NULL. */
 static int64_t reply_to(Person *p, int64_t thread, const char *body, char **location)
 {
-	Reply r = post_form(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
-			    NULL);
+	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
+			  NULL);
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
@@ -111,20 +80,7 @@ static char *page(Person *p, const char *path)
 	return body;
 }
 
-static int count_of(const char *haystack, const char *needle)
-{
-	int n = 0;
-	for (const char *p = haystack; p && (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 /* ---- tests ---- */
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
 
 static const char *const hostile =
 	"Hi @Ana Ruiz and @ana.ruiz, see [the plan](https://example.org/plan?a=1&b=2).\n\n"
@@ -149,8 +105,8 @@ TEST(stored_html_equals_a_fresh_render_after_create_reply_and_edit)
 	      "no mention link in the stored HTML");
 	free(html);
 	/* Editing renders again. */
-	Reply r = post_form(&kim, pathf("/posts/%lld/edit", (long long)r1), "body",
-			    "Edited: thanks @Ana Ruiz, **really**.", NULL);
+	Reply r = post_as(&kim, pathf("/posts/%lld/edit", (long long)r1), "body",
+			  "Edited: thanks @Ana Ruiz, **really**.", NULL);
 	CHECK(r.status == 303, "edit: %ld", r.status);
 	reply_free(&r);
 	CHECK(stored_equals_fresh(r1), "the edited reply's HTML differs from a fresh render");
@@ -170,7 +126,7 @@ TEST(stored_html_equals_a_fresh_render_after_create_reply_and_edit)
 	free(stored_page);
 	free(fresh_page);
 	/* A deleted post keeps no HTML of its body. */
-	r = post_form(&kim, pathf("/posts/%lld/delete", (long long)r1), NULL);
+	r = post_as(&kim, pathf("/posts/%lld/delete", (long long)r1), NULL);
 	CHECK(r.status == 303, "delete: %ld", r.status);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT html = '' AND body = '' FROM posts WHERE id = %lld",
@@ -265,7 +221,7 @@ TEST(a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread)
 	      "page 4 does not show reply 151");
 	free(body);
 	/* Deleting replies: the count goes down, the traces keep their places. */
-	Reply r = post_form(&lee, pathf("/posts/%lld/delete", (long long)p), NULL);
+	Reply r = post_as(&lee, pathf("/posts/%lld/delete", (long long)p), NULL);
 	CHECK(r.status == 303 && strstr(reply_location(&r), "page=4"), "delete: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(reply_count(t) == counted_replies(t), "after a delete: reply_count %lld, counted %lld",
@@ -330,7 +286,7 @@ TEST(replies_sent_at_once_are_each_saved_exactly_once)
 	for (int k = 0; k < WRITERS; k++) {
 		Person *p = people[k % 3];
 		w[k] = (Writer){.c = client_new(&srv), .thread = t, .index = k};
-		CHECK(client_login(w[k].c, p->email, PASSWORD), "login");
+		CHECK(client_login(w[k].c, p->email, MEMBER_PASSWORD), "login");
 		w[k].csrf = client_csrf(w[k].c, "/board/new");
 	}
 	pthread_t th[WRITERS];
@@ -389,41 +345,19 @@ TEST(acknowledged_replies_survive_a_crash)
 
 TEST(stops_cleanly)
 {
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/board/new", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, stored_html_equals_a_fresh_render_after_create_reply_and_edit,
-			   mentions_follow_the_member_through_a_rename_and_unlink_a_former_member,
-			   a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread,
-			   replies_sent_at_once_are_each_saved_exactly_once,
-			   acknowledged_replies_survive_a_crash, stops_cleanly);
-	fprintf(stderr, "http_post_html: %.1f s\n", now_seconds() - t0);
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		free(people[i]->csrf);
-	}
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, stored_html_equals_a_fresh_render_after_create_reply_and_edit,
+	mentions_follow_the_member_through_a_rename_and_unlink_a_former_member,
+	a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread,
+	replies_sent_at_once_are_each_saved_exactly_once, acknowledged_replies_survive_a_crash,
+	stops_cleanly)

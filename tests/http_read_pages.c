@@ -17,20 +17,11 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Riverside School"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person alice = {"alice@riverside.org", "Alice Reader", 0, NULL, NULL};
-static Person bob = {"bob@riverside.org", "Bob Reader", 0, NULL, NULL};
+static Person alice = {"alice@riverside.org", "Alice Reader"};
+static Person bob = {"bob@riverside.org", "Bob Reader"};
 static Person *const people[] = {&alice, &bob};
 static int64_t ca, cb; /* Community A (alice takes part), B (bob is waitlisted) */
 
@@ -68,11 +59,6 @@ static char *card(Person *p, const char *name)
 static bool has(const char *text, const char *want)
 {
 	return text && strstr(text, want);
-}
-
-TEST(server_started)
-{
-	CHECK(started, "the server did not start");
 }
 
 TEST(directory_follows_changes_and_keeps_badges_apart)
@@ -288,30 +274,21 @@ TEST(feed_answers_not_modified_until_a_change)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, NULL), "a sanitizer report in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), NULL);
 }
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, seat_limit, created_at) "
 			    "VALUES ('comm-a', 'Community A', 'open', NULL, 0), "
 			    "('comm-b', 'Community B', 'open', 1, 0)"))
 		return false;
 	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-a'");
 	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-b'");
-	int64_t carol = add_user(&srv, "carol@riverside.org", "Carol Seat", SCHOOL, PASSWORD);
+	int64_t carol = add_user(&srv, "carol@riverside.org", "Carol Seat", SCHOOL, MEMBER_PASSWORD);
 	if (!carol ||
 	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
 			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
@@ -319,25 +296,10 @@ static bool setup(void)
 		      (long long)ca, (long long)alice.id, (long long)cb, (long long)carol,
 		      (long long)cb, (long long)bob.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		if (!(p->c = client_signed_in(&srv, p->email, PASSWORD, "/account", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/account");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, directory_follows_changes_and_keeps_badges_apart,
-			   directory_next_meeting_follows_data_and_clock,
-			   calendar_follows_changes_and_keeps_mine_apart,
-			   feed_answers_not_modified_until_a_change, stops_cleanly);
-	fprintf(stderr, "http_read_pages: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, directory_follows_changes_and_keeps_badges_apart,
+	directory_next_meeting_follows_data_and_clock,
+	calendar_follows_changes_and_keeps_mine_apart, feed_answers_not_modified_until_a_change,
+	stops_cleanly)

@@ -17,42 +17,23 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 #define BOUNDARY "----practica-search-boundary"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person fay = {"fay@northfield.org", "Fay Facilitator", 0, NULL, NULL}; /* of private */
-static Person pia = {"pia@northfield.org", "Pia Participant", 0, NULL, NULL}; /* in private */
-static Person mo = {"mo@northfield.org", "Mo Member", 0, NULL, NULL};        /* open only */
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fay = {"fay@northfield.org", "Fay Facilitator"}; /* of private */
+static Person pia = {"pia@northfield.org", "Pia Participant"}; /* in private */
+static Person mo = {"mo@northfield.org", "Mo Member"};         /* open only */
 static Person *const people[] = {&admin, &fay, &pia, &mo};
 static int64_t open_c, private_c;
 
 /* ---- helpers ---- */
 
-static Reply post_form(Person *p, const char *path, ...) __attribute__((sentinel));
-static Reply post_form(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
-
 /* Starts a thread as p on board ("/board" or "/communities/SLUG/board"); returns its id. */
 static int64_t start_thread(Person *p, const char *board, const char *title, const char *body)
 {
-	Reply r = post_form(p, board, "title", title, "body", body, NULL);
+	Reply r = post_as(p, board, "title", title, "body", body, NULL);
 	const char *l = reply_header(&r, "Location");
 	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
 	CHECK(id > 0, "start %s on %s: %ld %s: %.300s", title, board, r.status, reply_location(&r), r.body);
@@ -64,7 +45,7 @@ static int64_t reply_to(Person *p, int64_t thread, const char *body)
 {
 	char path[64];
 	snprintf(path, sizeof path, "/threads/%lld/replies", (long long)thread);
-	Reply r = post_form(p, path, "body", body, NULL);
+	Reply r = post_as(p, path, "body", body, NULL);
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
@@ -124,14 +105,6 @@ static long long_search(Person *p, const char *q, char **body)
 	return status;
 }
 
-static int count_of(const char *body, const char *needle)
-{
-	int n = 0;
-	for (const char *p = body; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 static int results(const Reply *r)
 {
 	return count_of(r->body, "<li class=\"search-result\">");
@@ -182,11 +155,6 @@ static bool index_consistent(void)
 
 /* ---- tests ---- */
 
-TEST(server_started)
-{
-	CHECK(started, "the server did not start (or a setup step failed)");
-}
-
 TEST(empty_query_shows_help)
 {
 	Reply r = search(&mo, "", "");
@@ -220,16 +188,16 @@ TEST(communities_and_meetings_are_indexed)
 	/* Made in setup with SQL and picked up by the rebuild at start-up. */
 	CHECK(finds(&mo, "Circle", "", "Open Circle"), "open community not found");
 	/* Made through the admin's form. */
-	Reply r = post_form(&admin, "/admin/communities", "name", "Persimmon Growers", "slug",
-			    "persimmon", "kind", "ongoing", "status", "open", "visibility", "open",
-			    "description", "A community for **persimmon** orchards.", NULL);
+	Reply r = post_as(&admin, "/admin/communities", "name", "Persimmon Growers", "slug",
+			  "persimmon", "kind", "ongoing", "status", "open", "visibility", "open",
+			  "description", "A community for **persimmon** orchards.", NULL);
 	CHECK(r.status == 303, "create community: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(finds(&mo, "orchards", "", "Persimmon Growers"), "new community not found");
 	/* A meeting scheduled by its facilitator, then cancelled. */
-	r = post_form(&admin, "/communities/open-c/meetings", "title", "Kumquat planning session",
-		      "date", "2031-03-04", "start", "15:00", "end", "16:30", "format", "virtual",
-		      "repeat", "none", "purpose", "Bring the *kumquat* figures.", NULL);
+	r = post_as(&admin, "/communities/open-c/meetings", "title", "Kumquat planning session",
+		    "date", "2031-03-04", "start", "15:00", "end", "16:30", "format", "virtual",
+		    "repeat", "none", "purpose", "Bring the *kumquat* figures.", NULL);
 	CHECK(r.status == 303, "create meeting: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	const char *l = reply_header(&r, "Location");
 	int64_t meeting = l && !strncmp(l, "/meetings/", 10) ? atoll(l + 10) : 0;
@@ -237,7 +205,7 @@ TEST(communities_and_meetings_are_indexed)
 	CHECK(finds(&mo, "kumquat", "", "Kumquat planning session"), "meeting missing");
 	char path[96];
 	snprintf(path, sizeof path, "/communities/open-c/meetings/%lld/cancel", (long long)meeting);
-	r = post_form(&admin, path, NULL);
+	r = post_as(&admin, path, NULL);
 	CHECK(r.status == 303, "cancel: %ld", r.status);
 	reply_free(&r);
 	CHECK(finds(&mo, "kumquat", "", "Cancelled: Kumquat"), "cancel not indexed");
@@ -361,16 +329,16 @@ TEST(private_community_invisible_to_others)
 
 TEST(visibility_follows_the_community)
 {
-	Reply r = post_form(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
-			    "private-c", "kind", "ongoing", "status", "open", "visibility", "open",
-			    NULL);
+	Reply r = post_as(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
+			  "private-c", "kind", "ongoing", "status", "open", "visibility", "open",
+			  NULL);
 	CHECK(r.status == 303, "open it: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
 	CHECK(finds(&mo, "saffron", "", "Saffron lighthouse retreat"), "open: members see it");
 	CHECK(finds(&mo, "marzipan", "", "Saffron lighthouse retreat"), "open: and its reply");
-	r = post_form(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
-		      "private-c", "kind", "ongoing", "status", "open", "visibility", "private",
-		      NULL);
+	r = post_as(&admin, "/communities/private-c/edit", "name", "Private Circle", "slug",
+		    "private-c", "kind", "ongoing", "status", "open", "visibility", "private",
+		    NULL);
 	CHECK(r.status == 303, "close it: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(!finds(&mo, "saffron", "", "Saffron"), "private again: hidden");
@@ -619,27 +587,16 @@ TEST(pdf_text_is_searchable)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		people[i]->c = NULL;
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, "reached the results", NULL),
-	      "a sanitizer report, or a hidden entry that reached the results, in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), "reached the results", NULL);
 }
 
 /* ---- setup ---- */
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
 			    "VALUES ('open-c', 'Open Circle', 'open', 'open', 0), ('private-c', "
 			    "'Private Circle', 'open', 'private', 0)"))
@@ -658,30 +615,13 @@ static bool setup(void)
 	if (!sql_exec(&srv, "INSERT OR REPLACE INTO settings (key, value) VALUES "
 			    "('search_rebuild', 1)"))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/home", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, empty_query_shows_help, unusable_query_gets_a_message,
-			   communities_and_meetings_are_indexed, title_match_ranks_above_body_match,
-			   snippets_highlighted_and_escaped, filters_by_kind_and_community,
-			   filter_tokens_are_not_words, private_community_invisible_to_others,
-			   visibility_follows_the_community,
-			   hostile_queries_never_fail, pages_of_results,
-			   index_from_before_phrase_pairs_is_made_again, reindex_rebuilds_an_equal_index,
-			   pdf_text_is_searchable, stops_cleanly);
-	fprintf(stderr, "http_search: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, empty_query_shows_help, unusable_query_gets_a_message,
+	communities_and_meetings_are_indexed, title_match_ranks_above_body_match,
+	snippets_highlighted_and_escaped, filters_by_kind_and_community,
+	filter_tokens_are_not_words, private_community_invisible_to_others,
+	visibility_follows_the_community, hostile_queries_never_fail, pages_of_results,
+	index_from_before_phrase_pairs_is_made_again, reindex_rebuilds_an_equal_index,
+	pdf_text_is_searchable, stops_cleanly)

@@ -10,6 +10,7 @@
  * Makefile ever links it as a support file instead, drop those includes and the self-tests'
  * main(). */
 #include "http_support.h"
+#include "test.h" /* CHECK, for check_stops_cleanly() */
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -394,18 +395,25 @@ char *server_log(const Server *s)
 	return str_take(&o);
 }
 
-bool server_log_clean(const Server *s, ...)
+/* server_log_clean() with the phrases in a va_list, for check_stops_cleanly() too. */
+static bool server_log_clean_v(const Server *s, va_list phrases)
 {
 	char *log = server_log(s);
 	bool clean = log && !strstr(log, "AddressSanitizer") && !strstr(log, "runtime error");
-	va_list ap;
-	va_start(ap, s);
-	for (const char *phrase; clean && (phrase = va_arg(ap, const char *));)
+	for (const char *phrase; clean && (phrase = va_arg(phrases, const char *));)
 		clean = !strstr(log, phrase);
-	va_end(ap);
 	if (!clean)
 		fprintf(stderr, "    server log:\n%s\n", log ? log : "(none)");
 	free(log);
+	return clean;
+}
+
+bool server_log_clean(const Server *s, ...)
+{
+	va_list ap;
+	va_start(ap, s);
+	bool clean = server_log_clean_v(s, ap);
+	va_end(ap);
 	return clean;
 }
 
@@ -930,6 +938,98 @@ Client *client_signed_in(const Server *s, const char *email, const char *passwor
 		return c;
 	client_free(c);
 	return NULL;
+}
+
+/* ---- a suite's people and skeleton ---- */
+
+static bool is_admin(const Person *p)
+{
+	return !strcmp(p->email, ADMIN_EMAIL);
+}
+
+bool people_add(const Server *s, Person *const *people, size_t n, const char *school)
+{
+	for (size_t i = 0; i < n; i++) {
+		Person *p = people[i];
+		if (is_admin(p))
+			p->id = sql_int(s, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
+		else
+			p->id = add_user(s, p->email, p->name, p->school ? p->school : school,
+					 MEMBER_PASSWORD);
+		if (p->id <= 0)
+			return false;
+	}
+	return true;
+}
+
+bool people_sign_in(const Server *s, Person *const *people, size_t n, const char *form_page)
+{
+	for (size_t i = 0; i < n; i++) {
+		Person *p = people[i];
+		const char *password = is_admin(p) ? ADMIN_PASSWORD : MEMBER_PASSWORD;
+		if (!(p->c = client_signed_in(s, p->email, password, form_page, &p->csrf)))
+			return false;
+	}
+	return true;
+}
+
+void people_free(Person *const *people, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		client_free(people[i]->c);
+		people[i]->c = NULL;
+		free(people[i]->csrf);
+		people[i]->csrf = NULL;
+	}
+}
+
+Reply post_as(Person *p, const char *path, ...)
+{
+	va_list ap;
+	va_start(ap, path);
+	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
+	va_end(ap);
+	return r;
+}
+
+const char *pathf(const char *fmt, ...)
+{
+	static char buf[8][256];
+	static int next;
+	char *b = buf[next++ % 8];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof buf[0], fmt, ap);
+	va_end(ap);
+	return b;
+}
+
+int count_of(const char *haystack, const char *needle)
+{
+	int n = 0;
+	for (const char *at = haystack; at && (at = strstr(at, needle)); at += strlen(needle))
+		n++;
+	return n;
+}
+
+void check_stops_cleanly(Server *s, Person *const *people, size_t n, ...)
+{
+	people_free(people, n);
+	CHECK(server_stop(s) == 0, "the server did not stop cleanly (see its log above)");
+	va_list ap;
+	va_start(ap, n);
+	bool clean = server_log_clean_v(s, ap);
+	va_end(ap);
+	CHECK(clean, "a sanitizer report, or a phrase the suite forbids, in the server log");
+}
+
+int suite_end(const char *argv0, double t0, int rc, Server *s, Person *const *people, size_t n)
+{
+	people_free(people, n);
+	server_cleanup(s);
+	const char *name = strrchr(argv0, '/');
+	fprintf(stderr, "%s: %.1f s\n", name ? name + 1 : argv0, now_seconds() - t0);
+	return rc;
 }
 
 /* ---- self-tests, when built as its own program (see the top of this file) ---- */

@@ -196,4 +196,80 @@ char *form_encode_v(const char *const *pairs, int npairs);
 /* Seconds since an arbitrary point, for timing. */
 double now_seconds(void);
 
+/* ---- a suite's people and skeleton ----
+ * Most suites run one server for all their tests, with a cast of people each signed in with
+ * a client of their own. They share this skeleton:
+ *
+ *     static Server srv;
+ *     static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+ *     static Person mo = {"mo@northfield.org", "Mo Member"};
+ *     static Person *const people[] = {&admin, &mo};
+ *     ...tests...
+ *     TEST(stops_cleanly) { check_stops_cleanly(&srv, people, COUNT_OF(people), NULL); }
+ *     static bool setup(void)
+ *     {
+ *             return server_init(&srv) && add_school(&srv, SCHOOL, "active") &&
+ *                    people_add(&srv, people, COUNT_OF(people), SCHOOL) &&
+ *                    server_start(&srv) &&
+ *                    people_sign_in(&srv, people, COUNT_OF(people), "/home");
+ *     }
+ *     SUITE_MAIN(setup, &srv, people, test_a, test_b, stops_cleanly)
+ *
+ * A Person owns its client and token; people_free() releases them. */
+
+#define COUNT_OF(array) (sizeof(array) / sizeof *(array))
+/* The password of every member people_add() adds (the admin keeps ADMIN_PASSWORD). */
+#define MEMBER_PASSWORD "member-password-1"
+
+typedef struct {
+	const char *email, *name;
+	const char *school; /* NULL: the school given to people_add() */
+	int64_t id;         /* set by people_add() */
+	Client *c;          /* set by people_sign_in(): this person's own cookie jar */
+	char *csrf;         /* the CSRF token of c's session, for posting forms */
+} Person;
+
+/* Fills in every person's id, before server_start(): the admin (email ADMIN_EMAIL, made by
+ * server_init) is looked up; everyone else is added with MEMBER_PASSWORD as an active member
+ * of their own school, or of school. False (with the reason on stderr) when one fails. */
+bool people_add(const Server *s, Person *const *people, size_t n, const char *school);
+/* Signs every person in through the login form, each with a new client, and reads their
+ * CSRF token from form_page. False when one of them could not sign in. */
+bool people_sign_in(const Server *s, Person *const *people, size_t n, const char *form_page);
+/* Frees every person's client and token; calling it again is harmless. */
+void people_free(Person *const *people, size_t n);
+/* POSTs the NULL-terminated name/value pairs plus p's CSRF token to path as p. */
+Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
+/* A path (or any short text) built with printf, in one of eight rotating static buffers:
+ * valid until eight more calls, so a test can pass a few at once without freeing them. */
+const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* How many times needle occurs in haystack, not overlapping (0 when haystack is NULL). */
+int count_of(const char *haystack, const char *needle);
+
+/* The body of a suite's last test: frees the people's clients (so no connection keeps the
+ * server waiting), then checks that the server stops with status 0 and that its log holds
+ * no sanitizer report and none of the NULL-terminated phrases (e.g. "database error"). */
+void check_stops_cleanly(Server *s, Person *const *people, size_t n, ...)
+	__attribute__((sentinel));
+/* What SUITE_MAIN does after the tests: frees the people, removes the server's directory and
+ * prints the suite's time (named after argv0) to stderr. Returns rc. */
+int suite_end(const char *argv0, double t0, int rc, Server *s, Person *const *people, size_t n);
+
+/* A suite's main(): runs setup() once, then the tests in order after one more,
+ * server_started, which fails when setup() returned false (every later test would fail for
+ * that one reason, given above it on stderr). Use it once, after the tests; it needs test.h. */
+#define SUITE_MAIN(setup, server, people, ...)                                               \
+	static bool suite_setup_done_;                                                        \
+	static void server_started(void)                                                      \
+	{                                                                                     \
+		CHECK(suite_setup_done_, "the server did not start (or a setup step failed)"); \
+	}                                                                                     \
+	int main(int argc, char **argv)                                                       \
+	{                                                                                     \
+		double t0 = now_seconds();                                                    \
+		suite_setup_done_ = (setup)();                                                \
+		int rc = RUN_TESTS(server_started, __VA_ARGS__);                              \
+		return suite_end(argv[0], t0, rc, (server), (people), COUNT_OF(people));      \
+	}
+
 #endif

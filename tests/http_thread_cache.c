@@ -15,56 +15,25 @@
 #include "http_support.c"
 #include "test.h"
 
-#define PASSWORD "member-password-1"
 #define SCHOOL "Northfield Academy"
 
-typedef struct {
-	const char *email, *name;
-	int64_t id;
-	Client *c;
-	char *csrf;
-} Person;
-
 static Server srv;
-static bool started;
-static Person admin = {ADMIN_EMAIL, ADMIN_NAME, 0, NULL, NULL};
-static Person fay = {"fay@northfield.org", "Fay Facilitator", 0, NULL, NULL}; /* fac. of A */
-static Person pia = {"pia@northfield.org", "Pia Participant", 0, NULL, NULL}; /* A */
-static Person ana = {"ana@northfield.org", "Ana Ruiz", 0, NULL, NULL};        /* A */
-static Person mo = {"mo@northfield.org", "Mo Member", 0, NULL, NULL};         /* none */
-static Person pat = {"pat@northfield.org", "Pat Private", 0, NULL, NULL};     /* private P */
+static Person admin = {ADMIN_EMAIL, ADMIN_NAME};
+static Person fay = {"fay@northfield.org", "Fay Facilitator"}; /* fac. of A */
+static Person pia = {"pia@northfield.org", "Pia Participant"}; /* A */
+static Person ana = {"ana@northfield.org", "Ana Ruiz"};        /* A */
+static Person mo = {"mo@northfield.org", "Mo Member"};         /* none */
+static Person pat = {"pat@northfield.org", "Pat Private"};     /* private P */
 static Person *const people[] = {&admin, &fay, &pia, &ana, &mo, &pat};
 static int64_t comm_a, comm_p;
 
 /* ---- helpers ---- */
 
-static const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *pathf(const char *fmt, ...)
-{
-	static char buf[8][256];
-	static int next;
-	char *b = buf[next++ % 8];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
-
-static Reply post_form(Person *p, const char *path, ...)
-{
-	va_list ap;
-	va_start(ap, path);
-	Reply r = client_post_fields_v(p->c, p->csrf, path, ap);
-	va_end(ap);
-	return r;
-}
-
 static int64_t start_thread(Person *p, const char *board, const char *title, const char *body,
 			    bool question)
 {
-	Reply r = post_form(p, board, "title", title, "body", body, "question",
-			    question ? "yes" : "", NULL);
+	Reply r = post_as(p, board, "title", title, "body", body, "question",
+			question ? "yes" : "", NULL);
 	const char *l = reply_header(&r, "Location");
 	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
 	CHECK(id > 0, "start %s: %ld %s", title, r.status, reply_location(&r));
@@ -74,8 +43,8 @@ static int64_t start_thread(Person *p, const char *board, const char *title, con
 
 static int64_t reply_to(Person *p, int64_t thread, const char *body)
 {
-	Reply r = post_form(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
-			    NULL);
+	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
+			NULL);
 	const char *l = reply_header(&r, "Location");
 	const char *anchor = l ? strstr(l, "#post-") : NULL;
 	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
@@ -115,8 +84,8 @@ static void same_as_fresh(Person *p, int64_t thread, const char *what)
 {
 	const char *last = pathf("/threads/%lld?page=99999", (long long)thread);
 	Reply a = client_get(p->c, last), b = client_get(p->c, last);
-	Reply fresh = post_form(p, pathf("/threads/%lld/replies", (long long)thread), "body", "",
-				NULL);
+	Reply fresh = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", "",
+			      NULL);
 	char *kept = posts_part(b.body), *built = posts_part(fresh.body);
 	CHECK(a.status == 200 && b.status == 200 && fresh.status == 422, "%s: %ld %ld %ld", what,
 	      a.status, b.status, fresh.status);
@@ -128,14 +97,6 @@ static void same_as_fresh(Person *p, int64_t thread, const char *what)
 	reply_free(&a);
 	reply_free(&b);
 	reply_free(&fresh);
-}
-
-static int count_of(const char *haystack, const char *needle)
-{
-	int n = 0;
-	for (const char *p = haystack; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
 }
 
 /* Every csrf field of the page carries p's own token. */
@@ -177,11 +138,6 @@ static bool article_has(const Reply *r, int64_t post, const char *text)
 
 /* ---- tests ---- */
 
-TEST(server_started)
-{
-	CHECK(started, "setup failed (see above)");
-}
-
 TEST(kept_pages_equal_fresh_ones_for_every_reader)
 {
 	int64_t t = start_thread(&pia, "/communities/tc-a/board", "Kept for all",
@@ -193,7 +149,7 @@ TEST(kept_pages_equal_fresh_ones_for_every_reader)
 	Person *readers[] = {&pia, &ana, &fay, &admin, &pia, &ana};
 	for (size_t i = 0; i < sizeof readers / sizeof *readers; i++)
 		same_as_fresh(readers[i], t, "a question with three replies");
-	Reply r = post_form(&pia, pathf("/posts/%lld/accept", (long long)r1), NULL);
+	Reply r = post_as(&pia, pathf("/posts/%lld/accept", (long long)r1), NULL);
 	CHECK(r.status == 303, "accept: %ld", r.status);
 	reply_free(&r);
 	for (size_t i = 0; i < 4; i++)
@@ -261,8 +217,8 @@ TEST(replies_edits_and_deletions_show_at_once)
 	CHECK(article_has(&r, reply, "First version") && strstr(r.body, ">1 reply<"),
 	      "a new reply is missing");
 	reply_free(&r);
-	r = post_form(&ana, pathf("/posts/%lld/edit", (long long)reply), "body", "Second version",
-		      NULL);
+	r = post_as(&ana, pathf("/posts/%lld/edit", (long long)reply), "body", "Second version",
+		  NULL);
 	CHECK(r.status == 303, "edit: %ld", r.status);
 	reply_free(&r);
 	r = view(&fay, t);
@@ -271,7 +227,7 @@ TEST(replies_edits_and_deletions_show_at_once)
 	      "the edit is missing");
 	reply_free(&r);
 	same_as_fresh(&fay, t, "after an edit");
-	r = post_form(&fay, pathf("/posts/%lld/delete", (long long)reply), NULL);
+	r = post_as(&fay, pathf("/posts/%lld/delete", (long long)reply), NULL);
 	CHECK(r.status == 303, "delete: %ld", r.status);
 	reply_free(&r);
 	r = view(&pia, t);
@@ -373,7 +329,7 @@ TEST(accepted_answers_show_and_clear_at_once)
 	Reply r = view(&mo, t);
 	CHECK(!strstr(r.body, "Accepted answer") && body_has(&r, "badge-question"), "not a question");
 	reply_free(&r);
-	r = post_form(&pia, pathf("/posts/%lld/accept", (long long)good), NULL);
+	r = post_as(&pia, pathf("/posts/%lld/accept", (long long)good), NULL);
 	CHECK(r.status == 303, "accept: %ld", r.status);
 	reply_free(&r);
 	r = view(&mo, t);
@@ -388,7 +344,7 @@ TEST(accepted_answers_show_and_clear_at_once)
 		      article_has(&r, other, "Mark as the answer") && tokens_are_own(&r, &pia),
 	      "the asker's buttons after accepting");
 	reply_free(&r);
-	r = post_form(&fay, pathf("/threads/%lld/unaccept", (long long)t), NULL);
+	r = post_as(&fay, pathf("/threads/%lld/unaccept", (long long)t), NULL);
 	CHECK(r.status == 303, "unaccept: %ld", r.status);
 	reply_free(&r);
 	r = view(&mo, t);
@@ -550,7 +506,7 @@ TEST(share_choices_in_name_order_once)
 	      strstr(r.body, "<select id=\"f-community\"") ? strstr(r.body, "<select id=\"f-community\"")
 							  : "(none)");
 	reply_free(&r);
-	r = post_form(&ana, pathf("/threads/%lld/share", (long long)t), "community", "tc-s1", NULL);
+	r = post_as(&ana, pathf("/threads/%lld/share", (long long)t), "community", "tc-s1", NULL);
 	CHECK(r.status == 303, "share: %ld", r.status);
 	reply_free(&r);
 	r = view(&ana, t);
@@ -563,26 +519,16 @@ TEST(share_choices_in_name_order_once)
 
 TEST(stops_cleanly)
 {
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		client_free(people[i]->c);
-		free(people[i]->csrf);
-	}
-	CHECK(server_stop(&srv) == 0, "the server did not stop cleanly (see its log above)");
-	CHECK(server_log_clean(&srv, "database error", NULL),
-	      "a sanitizer report or database error in the server log");
+	check_stops_cleanly(&srv, people, COUNT_OF(people), "database error", NULL);
 }
 
 /* ---- setup ---- */
 
 static bool setup(void)
 {
-	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active"))
+	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
+	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	admin.id = sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", ADMIN_EMAIL);
-	for (size_t i = 1; i < sizeof people / sizeof *people; i++)
-		if (!(people[i]->id = add_user(&srv, people[i]->email, people[i]->name, SCHOOL,
-					       PASSWORD)))
-			return false;
 	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
 			    "VALUES ('tc-a', 'Reading A', 'open', 0, 'open'), "
 			    "('tc-p', 'Superintendents P', 'active', 0, 'private')"))
@@ -597,30 +543,11 @@ static bool setup(void)
 		      (long long)comm_a, (long long)pia.id, (long long)comm_a, (long long)ana.id,
 		      (long long)comm_p, (long long)pat.id))
 		return false;
-	if (!server_start(&srv))
-		return false;
-	for (size_t i = 0; i < sizeof people / sizeof *people; i++) {
-		Person *p = people[i];
-		const char *password = p->id == admin.id ? ADMIN_PASSWORD : PASSWORD;
-		if (!(p->c = client_signed_in(&srv, p->email, password, "/board/new", &p->csrf)))
-			return false;
-	}
-	return true;
+	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
 }
 
-int main(void)
-{
-	double t0 = now_seconds();
-	started = setup();
-	int rc = RUN_TESTS(server_started, kept_pages_equal_fresh_ones_for_every_reader,
-			   one_readers_parts_never_reach_another,
-			   replies_edits_and_deletions_show_at_once,
-			   names_schools_and_standing_show_their_latest,
-			   accepted_answers_show_and_clear_at_once,
-			   private_community_access_changes_take_effect,
-			   long_threads_keep_each_page_right, share_choices_in_name_order_once,
-			   bad_input_still_gets_4xx, stops_cleanly);
-	fprintf(stderr, "http_thread_cache: %.1f s\n", now_seconds() - t0);
-	server_cleanup(&srv);
-	return rc;
-}
+SUITE_MAIN(setup, &srv, people, kept_pages_equal_fresh_ones_for_every_reader,
+	one_readers_parts_never_reach_another, replies_edits_and_deletions_show_at_once,
+	names_schools_and_standing_show_their_latest, accepted_answers_show_and_clear_at_once,
+	private_community_access_changes_take_effect, long_threads_keep_each_page_right,
+	share_choices_in_name_order_once, bad_input_still_gets_4xx, stops_cleanly)
