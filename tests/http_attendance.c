@@ -65,21 +65,6 @@ static int64_t meeting_now(const char *title)
 	return add_meeting(comm_a, title, now_s() - 600, now_s() + 3600, 0, "scheduled");
 }
 
-static int64_t add_community(const char *slug)
-{
-	sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES ('%s', "
-		       "'Community %s', 'active', 0)", slug, slug);
-	return sql_int(&srv, "SELECT id FROM communities WHERE slug = '%s'", slug);
-}
-
-static void add_participant(int64_t community, const Person *p)
-{
-	CHECK(sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			     "VALUES (%lld, %lld, 'participant', 0)",
-		       (long long)community, (long long)p->id),
-	      "membership of %s", p->name);
-}
-
 static char *answer_of(int64_t meeting, const Person *p)
 {
 	char *s = sql_text(&srv, "SELECT answer FROM rsvps WHERE meeting_id = %lld AND user_id = %lld",
@@ -683,18 +668,16 @@ static bool setup(void)
 	    !add_school(&srv, SCHOOL_B, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), NULL))
 		return false;
-	comm_a = add_community("att-a");
-	comm_b = add_community("att-b");
-	comm_r = add_community("att-r");
-	add_participant(comm_a, &p1);
-	add_participant(comm_a, &p2);
-	add_participant(comm_a, &pd);
-	add_participant(comm_b, &out);
-	add_participant(comm_r, &p1);
-	add_participant(comm_r, &p2);
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld), "
-			    "(%lld, %lld)", (long long)comm_a, (long long)fac.id, (long long)comm_r,
-		      (long long)fac.id) ||
+	comm_a = add_community(&srv, "att-a", "Community att-a", "active", "open");
+	comm_b = add_community(&srv, "att-b", "Community att-b", "active", "open");
+	comm_r = add_community(&srv, "att-r", "Community att-r", "active", "open");
+	if (!comm_a || !comm_b || !comm_r || !add_membership(&srv, comm_a, p1.id, "participant") ||
+	    !add_membership(&srv, comm_a, p2.id, "participant") ||
+	    !add_membership(&srv, comm_a, pd.id, "participant") ||
+	    !add_membership(&srv, comm_b, out.id, "participant") ||
+	    !add_membership(&srv, comm_r, p1.id, "participant") ||
+	    !add_membership(&srv, comm_r, p2.id, "participant") ||
+	    !add_facilitator(&srv, comm_a, fac.id) || !add_facilitator(&srv, comm_r, fac.id) ||
 	    !server_start(&srv))
 		return false;
 	return people_sign_in(&srv, people, COUNT_OF(people), "/home");

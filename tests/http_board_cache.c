@@ -398,21 +398,14 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
-			    "VALUES ('board-a', 'Community A', 'open', 0, 'open'), "
-			    "('board-b', 'Community B', 'open', 0, 'open'), "
-			    "('board-p', 'Community P', 'open', 0, 'open')"))
-		return false;
-	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'board-a'");
-	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'board-b'");
-	cp = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'board-p'");
-	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0)",
-		      (long long)ca, (long long)alice.id, (long long)cb, (long long)alice.id,
-		      (long long)cp, (long long)alice.id, (long long)ca, (long long)bob.id,
-		      (long long)cb, (long long)bob.id))
+	ca = add_community(&srv, "board-a", "Community A", "open", "open");
+	cb = add_community(&srv, "board-b", "Community B", "open", "open");
+	cp = add_community(&srv, "board-p", "Community P", "open", "open");
+	if (!ca || !cb || !cp || !add_membership(&srv, ca, alice.id, "participant") ||
+	    !add_membership(&srv, cb, alice.id, "participant") ||
+	    !add_membership(&srv, cp, alice.id, "participant") ||
+	    !add_membership(&srv, ca, bob.id, "participant") ||
+	    !add_membership(&srv, cb, bob.id, "participant"))
 		return false;
 	/* 70 threads on A, 40 on the all board, 5 on B, older than anything the tests start. */
 	int64_t base = (int64_t)time(NULL) - 100000;

@@ -374,17 +374,11 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
-			    "('comm-a', 'Community A', 'open', 0), ('comm-b', 'Community B', 'open', 0), "
-			    "('comm-c', 'Community C', 'open', 0)"))
-		return false;
-	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-a'");
-	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-b'");
-	cc = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-c'");
-	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0)", (long long)ca, (long long)alice.id) ||
-	    !sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
-		      (long long)cb, (long long)bob.id))
+	ca = add_community(&srv, "comm-a", "Community A", "open", "open");
+	cb = add_community(&srv, "comm-b", "Community B", "open", "open");
+	cc = add_community(&srv, "comm-c", "Community C", "open", "open");
+	if (!ca || !cb || !cc || !add_membership(&srv, ca, alice.id, "participant") ||
+	    !add_facilitator(&srv, cb, bob.id))
 		return false;
 	evening_start = ny_time(2030, 3, 14, 21, 30);
 	m_evening = add_meeting(ca, "Evening session", evening_start, "hybrid", "Room 4",

@@ -76,7 +76,7 @@ static int64_t make_community(const char *slug, const char *seats)
 }
 
 /* Names a member facilitator (admin form). */
-static void add_facilitator(const char *slug, const Person *p, const char *role)
+static void name_facilitator(const char *slug, const Person *p, const char *role)
 {
 	Reply r = post_as(&admin, slug_path(slug, "/facilitators"), "email", p->email,
 			  "guest_name", "", "guest_org", "", "role", role, NULL);
@@ -209,7 +209,7 @@ TEST(member_creates_community_refused)
 TEST(directory_lists_member_and_guest_facilitators)
 {
 	make_community("dir-facs", "");
-	add_facilitator("dir-facs", &fac, "facilitator");
+	name_facilitator("dir-facs", &fac, "facilitator");
 	Reply r = post_as(&admin, "/communities/dir-facs/facilitators", "email", "", "guest_name",
 			  "Gina Guest", "guest_org", "Open Schools Lab", "role", "co-facilitator",
 			  NULL);
@@ -332,7 +332,7 @@ TEST(community_home_renders_markdown_safely)
 TEST(community_home_shows_facilitators)
 {
 	make_community("home-facs", "");
-	add_facilitator("home-facs", &fac2, "co-facilitator");
+	name_facilitator("home-facs", &fac2, "co-facilitator");
 	Reply r = client_get(m4.c, "/communities/home-facs");
 	CHECK(body_has(&r, "Facilitated by Gus Other (Harbor School), co-facilitator"),
 	      "facilitator missing from the home page");
@@ -701,7 +701,7 @@ TEST(signup_race_for_last_seat_one_winner)
 static int64_t role_community(const char *slug)
 {
 	int64_t id = make_community_full(slug, "open", "1", "", "", "", "Original description.");
-	add_facilitator(slug, &fac, "facilitator");
+	name_facilitator(slug, &fac, "facilitator");
 	signup_ok(&m1, slug, "signed-up");
 	signup_ok(&m2, slug, "waitlisted");
 	return id;
@@ -715,7 +715,7 @@ static void other_community(void)
 		return;
 	made = true;
 	make_community("role-other", "");
-	add_facilitator("role-other", &fac2, "facilitator");
+	name_facilitator("role-other", &fac2, "facilitator");
 }
 
 TEST(edit_page_allowed_for_facilitator_and_admin)
@@ -848,7 +848,7 @@ TEST(facilitator_routes_admin_only_refused)
 TEST(facilitator_add_duplicate_or_unknown_negative)
 {
 	int64_t id = make_community("role-fac-dup", "");
-	add_facilitator("role-fac-dup", &fac, "facilitator");
+	name_facilitator("role-fac-dup", &fac, "facilitator");
 	Reply r = post_as(&admin, "/communities/role-fac-dup/facilitators", "email", fac.email,
 			  "guest_name", "", "guest_org", "", "role", "co-facilitator", NULL);
 	expect_status(&r, 409, admin.name, "adding the same facilitator twice");

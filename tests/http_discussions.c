@@ -891,24 +891,16 @@ static bool setup(void)
 	    !(bob = add_user(&srv, "bob@northfield.org", "Bob & Co", SCHOOL, MEMBER_PASSWORD)) ||
 	    !(eve = add_user(&srv, "eve@northfield.org", "Eve <b>Bold</b>", SCHOOL, MEMBER_PASSWORD)))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
-			    "VALUES ('disc-a', 'Special Education A', 'open', 0, 'open'), "
-			    "('disc-b', 'Nurses B', 'open', 0, 'open'), "
-			    "('disc-p', 'Superintendents P', 'active', 0, 'private')"))
-		return false;
-	comm_a = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'disc-a'");
-	comm_b = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'disc-b'");
-	comm_p = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'disc-p'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld), "
-			    "(%lld, %lld)", (long long)comm_a, (long long)fay.id, (long long)comm_b,
-		      (long long)otto.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0)",
-		      (long long)comm_a, (long long)pia.id, (long long)comm_b, (long long)pia.id,
-		      (long long)comm_p, (long long)pat.id, (long long)comm_a, (long long)ana.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
+	comm_a = add_community(&srv, "disc-a", "Special Education A", "open", "open");
+	comm_b = add_community(&srv, "disc-b", "Nurses B", "open", "open");
+	comm_p = add_community(&srv, "disc-p", "Superintendents P", "active", "private");
+	return comm_a && comm_b && comm_p && add_facilitator(&srv, comm_a, fay.id) &&
+	       add_facilitator(&srv, comm_b, otto.id) &&
+	       add_membership(&srv, comm_a, pia.id, "participant") &&
+	       add_membership(&srv, comm_b, pia.id, "participant") &&
+	       add_membership(&srv, comm_p, pat.id, "participant") &&
+	       add_membership(&srv, comm_a, ana.id, "participant") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
 }
 
 SUITE_MAIN(setup, &srv, people, any_member_posts_on_the_all_communities_board,

@@ -357,13 +357,10 @@ static bool setup(void)
 		return false;
 	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-a'");
 	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-b'");
-	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'waitlisted', 0)",
-		      (long long)ca, (long long)alice.id, (long long)cb, (long long)carol,
-		      (long long)cb, (long long)bob.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/account");
+	return add_membership(&srv, ca, alice.id, "participant") &&
+	       add_membership(&srv, cb, carol, "participant") &&
+	       add_membership(&srv, cb, bob.id, "waitlisted") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/account");
 }
 
 SUITE_MAIN(setup, &srv, people, communities_kept_apart_and_follow_changes,

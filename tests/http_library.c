@@ -943,22 +943,16 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
-			    "('lib-a', 'Library A', 'open', 0)"))
+	if (!(community_a = add_community(&srv, "lib-a", "Library A", "open", "open")))
 		return false;
-	community_a = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'lib-a'");
 	governance = sql_int(&srv, "SELECT id FROM library_categories WHERE name = 'Governance'");
 	finance = sql_int(&srv, "SELECT id FROM library_categories WHERE name = "
 				"'Financial management'");
 	hr = sql_int(&srv, "SELECT id FROM library_categories WHERE name = 'Human resources'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
-		      (long long)community_a, (long long)fay.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0)",
-		      (long long)community_a, (long long)ana.id, (long long)community_a,
-		      (long long)pia.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
+	return add_facilitator(&srv, community_a, fay.id) &&
+	       add_membership(&srv, community_a, ana.id, "participant") &&
+	       add_membership(&srv, community_a, pia.id, "participant") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
 SUITE_MAIN(setup, &srv, people, categories_seeded, upload_and_download_round_trip,

@@ -433,17 +433,12 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
-			    "VALUES ('live', 'Live Community', 'active', 'open', 0), "
-			    "('hidden', 'Hidden Community', 'active', 'private', 0)"))
-		return false;
-	community = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'live'");
-	private_community = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'hidden'");
-	if (!sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0)",
-		      (long long)community, (long long)reader.id, (long long)community,
-		      (long long)writer.id, (long long)private_community, (long long)writer.id))
+	community = add_community(&srv, "live", "Live Community", "active", "open");
+	private_community = add_community(&srv, "hidden", "Hidden Community", "active", "private");
+	if (!community || !private_community ||
+	    !add_membership(&srv, community, reader.id, "participant") ||
+	    !add_membership(&srv, community, writer.id, "participant") ||
+	    !add_membership(&srv, private_community, writer.id, "participant"))
 		return false;
 	thread = add_thread(community, &writer, "Live thread");
 	/* Two workers: with a worker per listener, the third listener would already hang. */

@@ -464,19 +464,12 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
-			    "('mat-a', 'Materials A', 'open', 0), ('mat-b', 'Materials B', 'open', 0)"))
-		return false;
-	community_a = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'mat-a'");
-	community_b = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'mat-b'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld), "
-			    "(%lld, %lld)", (long long)community_a, (long long)fac.id,
-		      (long long)community_b, (long long)fac2.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0)", (long long)community_a,
-		      (long long)part.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
+	community_a = add_community(&srv, "mat-a", "Materials A", "open", "open");
+	community_b = add_community(&srv, "mat-b", "Materials B", "open", "open");
+	return community_a && community_b && add_facilitator(&srv, community_a, fac.id) &&
+	       add_facilitator(&srv, community_b, fac2.id) &&
+	       add_membership(&srv, community_a, part.id, "participant") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
 SUITE_MAIN(setup, &srv, people, upload_pdf_stores_file_and_material,

@@ -467,19 +467,12 @@ static bool setup(void)
 			    "created_at) SELECT 'pending@northfield.org', 'Pending Person', id, "
 			    "'pending', 'x', 0 FROM schools WHERE name = '%s'", SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at) VALUES "
-			    "('notes', 'Notes Community', 'active', 0)"))
-		return false;
-	community = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'notes'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
-		      (long long)community, (long long)fac.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'waitlisted', 0)",
-		      (long long)community, (long long)part.id, (long long)community,
-		      (long long)part2.id, (long long)community, (long long)mem.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/home");
+	community = add_community(&srv, "notes", "Notes Community", "active", "open");
+	return community && add_facilitator(&srv, community, fac.id) &&
+	       add_membership(&srv, community, part.id, "participant") &&
+	       add_membership(&srv, community, part2.id, "participant") &&
+	       add_membership(&srv, community, mem.id, "waitlisted") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/home");
 }
 
 SUITE_MAIN(setup, &srv, people, empty_inbox_and_plain_header,

@@ -289,14 +289,10 @@ static bool setup(void)
 	ca = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-a'");
 	cb = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'comm-b'");
 	int64_t carol = add_user(&srv, "carol@riverside.org", "Carol Seat", SCHOOL, MEMBER_PASSWORD);
-	if (!carol ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'waitlisted', 0)",
-		      (long long)ca, (long long)alice.id, (long long)cb, (long long)carol,
-		      (long long)cb, (long long)bob.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/account");
+	return carol && add_membership(&srv, ca, alice.id, "participant") &&
+	       add_membership(&srv, cb, carol, "participant") &&
+	       add_membership(&srv, cb, bob.id, "waitlisted") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/account");
 }
 
 SUITE_MAIN(setup, &srv, people, directory_follows_changes_and_keeps_badges_apart,

@@ -597,19 +597,12 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, visibility, created_at) "
-			    "VALUES ('open-c', 'Open Circle', 'open', 'open', 0), ('private-c', "
-			    "'Private Circle', 'open', 'private', 0)"))
-		return false;
-	open_c = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'open-c'");
-	private_c = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'private-c'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
-		      (long long)private_c, (long long)fay.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0)",
-		      (long long)private_c, (long long)pia.id, (long long)open_c,
-		      (long long)pia.id, (long long)open_c, (long long)mo.id))
+	open_c = add_community(&srv, "open-c", "Open Circle", "open", "open");
+	private_c = add_community(&srv, "private-c", "Private Circle", "open", "private");
+	if (!open_c || !private_c || !add_facilitator(&srv, private_c, fay.id) ||
+	    !add_membership(&srv, private_c, pia.id, "participant") ||
+	    !add_membership(&srv, open_c, pia.id, "participant") ||
+	    !add_membership(&srv, open_c, mo.id, "participant"))
 		return false;
 	/* Rows written with SQL are indexed by the rebuild a migration asks for at start-up. */
 	if (!sql_exec(&srv, "INSERT OR REPLACE INTO settings (key, value) VALUES "

@@ -269,6 +269,30 @@ int64_t add_school(const Server *s, const char *name, const char *status)
 	return id == SQL_NO_ROW ? 0 : id;
 }
 
+int64_t add_community(const Server *s, const char *slug, const char *name, const char *status,
+		      const char *visibility)
+{
+	if (!sql_exec(s, "INSERT INTO communities (slug, name, status, visibility, created_at) "
+			 "VALUES ('%s', '%s', '%s', '%s', 0)",
+		      slug, name, status, visibility))
+		return 0;
+	int64_t id = sql_int(s, "SELECT id FROM communities WHERE slug = '%s'", slug);
+	return id == SQL_NO_ROW ? 0 : id;
+}
+
+bool add_membership(const Server *s, int64_t community, int64_t user, const char *status)
+{
+	return sql_exec(s, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
+			   "VALUES (%lld, %lld, '%s', 0)",
+			(long long)community, (long long)user, status);
+}
+
+bool add_facilitator(const Server *s, int64_t community, int64_t user)
+{
+	return sql_exec(s, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
+			(long long)community, (long long)user);
+}
+
 int64_t add_user(const Server *s, const char *email, const char *name, const char *school,
 		 const char *password)
 {

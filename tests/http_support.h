@@ -84,6 +84,15 @@ int64_t add_user(const Server *s, const char *email, const char *name, const cha
 		 const char *password);
 /* Adds a school directly in the database; returns its id (0 on failure). */
 int64_t add_school(const Server *s, const char *name, const char *status);
+/* Adds a community directly in the database, with status ("open", "active" ...) and
+ * visibility ("open" or "private"); returns its id (0 on failure). */
+int64_t add_community(const Server *s, const char *slug, const char *name, const char *status,
+		      const char *visibility);
+/* Gives the user a membership of the community with status ("participant", "waitlisted").
+ * False on failure. */
+bool add_membership(const Server *s, int64_t community, int64_t user, const char *status);
+/* Makes the user a facilitator of the community. False on failure. */
+bool add_facilitator(const Server *s, int64_t community, int64_t user);
 
 /* ---- the database, for setting up and asserting state ---- */
 

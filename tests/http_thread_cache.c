@@ -529,21 +529,13 @@ static bool setup(void)
 	if (!server_init(&srv) || !add_school(&srv, SCHOOL, "active") ||
 	    !people_add(&srv, people, COUNT_OF(people), SCHOOL))
 		return false;
-	if (!sql_exec(&srv, "INSERT INTO communities (slug, name, status, created_at, visibility) "
-			    "VALUES ('tc-a', 'Reading A', 'open', 0, 'open'), "
-			    "('tc-p', 'Superintendents P', 'active', 0, 'private')"))
-		return false;
-	comm_a = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'tc-a'");
-	comm_p = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'tc-p'");
-	if (!sql_exec(&srv, "INSERT INTO facilitators (community_id, user_id) VALUES (%lld, %lld)",
-		      (long long)comm_a, (long long)fay.id) ||
-	    !sql_exec(&srv, "INSERT INTO memberships (community_id, user_id, status, signed_up_at) "
-			    "VALUES (%lld, %lld, 'participant', 0), (%lld, %lld, 'participant', 0), "
-			    "(%lld, %lld, 'participant', 0)",
-		      (long long)comm_a, (long long)pia.id, (long long)comm_a, (long long)ana.id,
-		      (long long)comm_p, (long long)pat.id))
-		return false;
-	return server_start(&srv) && people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
+	comm_a = add_community(&srv, "tc-a", "Reading A", "open", "open");
+	comm_p = add_community(&srv, "tc-p", "Superintendents P", "active", "private");
+	return comm_a && comm_p && add_facilitator(&srv, comm_a, fay.id) &&
+	       add_membership(&srv, comm_a, pia.id, "participant") &&
+	       add_membership(&srv, comm_a, ana.id, "participant") &&
+	       add_membership(&srv, comm_p, pat.id, "participant") && server_start(&srv) &&
+	       people_sign_in(&srv, people, COUNT_OF(people), "/board/new");
 }
 
 SUITE_MAIN(setup, &srv, people, kept_pages_equal_fresh_ones_for_every_reader,
