@@ -1039,7 +1039,9 @@ int count_of(const char *haystack, const char *needle)
 void check_stops_cleanly(Server *s, Person *const *people, size_t n, ...)
 {
 	people_free(people, n);
-	CHECK(server_stop(s) == 0, "the server did not stop cleanly (see its log above)");
+	int status = server_stop(s);
+	CHECK(status == 0, "the server did not stop cleanly: exit status %d (its log is above)",
+	      status);
 	va_list ap;
 	va_start(ap, n);
 	bool clean = server_log_clean_v(s, ap);

@@ -257,7 +257,8 @@ int count_of(const char *haystack, const char *needle);
 
 /* The body of a suite's last test: frees the people's clients (so no connection keeps the
  * server waiting), then checks that the server stops with status 0 and that its log holds
- * no sanitizer report and none of the NULL-terminated phrases (e.g. "database error"). */
+ * no sanitizer report and none of the NULL-terminated phrases (e.g. "database error").
+ * A suite without Person passes NULL, 0. */
 void check_stops_cleanly(Server *s, Person *const *people, size_t n, ...)
 	__attribute__((sentinel));
 /* What SUITE_MAIN does after the tests: frees the people, removes the server's directory and
