@@ -37,14 +37,10 @@ static Person *const signed_in[] = {&admin, &fac, &fac2, &m1, &m2, &m3, &m4, &pe
 
 /* ---- helpers ---- */
 
-/* "/communities/<slug><suffix>" in one of four rotating static buffers. */
+/* "/communities/<slug><suffix>" (a pathf() buffer). */
 static const char *slug_path(const char *slug, const char *suffix)
 {
-	static char buf[4][256];
-	static int next;
-	char *b = buf[next++ % 4];
-	snprintf(b, sizeof buf[0], "/communities/%s%s", slug, suffix);
-	return b;
+	return pathf("/communities/%s%s", slug, suffix);
 }
 
 /* Creates a community through the admin form; returns its id (0 on failure). The name is

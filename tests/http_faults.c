@@ -42,13 +42,6 @@ static bool write_file(const char *path, const char *text)
 	return fclose(f) == 0;
 }
 
-static Client *signed_in(Server *s, const char *email, const char *password)
-{
-	Client *c = client_new(s);
-	CHECK(client_login(c, email, password), "could not sign in as %s", email);
-	return c;
-}
-
 static Reply add_school_form(Client *admin, const char *name)
 {
 	return client_submit(admin, "/admin/schools", "/admin/schools", "name", name, "kind",
@@ -103,7 +96,7 @@ static void check_recovered(Server *s, Client *admin, const char *what)
 	reply_free(&r);
 	CHECK(sql_int(s, "SELECT count(*) FROM schools WHERE name = '%s'", name) == 1,
 	      "%s: the school was not saved after recovery", what);
-	Client *c = signed_in(s, "member@northfield.org", PASSWORD);
+	Client *c = client_login_checked(s, "member@northfield.org", PASSWORD);
 	client_free(c);
 }
 
@@ -114,7 +107,7 @@ TEST(server_started)
 
 static void injected_fault(const char *mode)
 {
-	Client *admin = signed_in(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	/* A session due for its sliding refresh: the refresh cannot be written, and must not
 	 * turn the reads below into errors. */
 	sql_exec(&srv, "UPDATE sessions SET expires_at = strftime('%%s','now') + 3600");
@@ -165,7 +158,7 @@ TEST(real_full_filesystem_refuses_writes_keeps_reads_and_recovers)
 	bool ok = server_start(&fs);
 	CHECK(ok, "the server on the small disk did not start");
 	if (ok) {
-		Client *admin = signed_in(&fs, ADMIN_EMAIL, ADMIN_PASSWORD);
+		Client *admin = client_login_checked(&fs, ADMIN_EMAIL, ADMIN_PASSWORD);
 		/* An empty WAL, so the next write needs new blocks; then fill the disk. */
 		sql_exec(&fs, "PRAGMA wal_checkpoint(TRUNCATE)");
 		int fd = open(filler, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -286,7 +279,7 @@ TEST(backup_opens_with_serve)
 	}
 	CHECK(ok, "practica serve did not start on the backup");
 	if (ok) {
-		Client *admin = signed_in(&b, ADMIN_EMAIL, ADMIN_PASSWORD);
+		Client *admin = client_login_checked(&b, ADMIN_EMAIL, ADMIN_PASSWORD);
 		Reply r = client_get(admin, "/admin/schools");
 		CHECK(r.status == 200 && body_has(&r, "Load School 00000"),
 		      "the backup's schools are not listed: %ld", r.status);
@@ -312,7 +305,7 @@ TEST(restore_by_copying_back_brings_the_data_back)
 	CHECK(restored == schools_in_backup && restored < live,
 	      "restored %lld schools; backup had %lld, the live database %lld", (long long)restored,
 	      (long long)schools_in_backup, (long long)live);
-	Client *admin = signed_in(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	Reply r = client_get(admin, "/admin/schools");
 	CHECK(r.status == 200 && body_has(&r, "Load School 00000"), "schools page: %ld", r.status);
 	reply_free(&r);

@@ -31,13 +31,6 @@ static Reply register_as(Client *c, const char *name, const char *email, int64_t
 			     "Teacher", "school", sid, "password", password, NULL);
 }
 
-static Client *signed_in(const char *email, const char *password)
-{
-	Client *c = client_new(&srv);
-	CHECK(client_login(c, email, password), "could not sign in as %s", email);
-	return c;
-}
-
 /* GETs path and checks the status and, for redirects, the Location. */
 static void expect_get(Client *c, const char *path, long status, const char *location,
 		       const char *who)
@@ -115,7 +108,7 @@ TEST(pending_user_refused_member_pages)
 
 TEST(approve_without_csrf_refused)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char path[64];
 	snprintf(path, sizeof path, "/admin/users/%lld/approve", (long long)new_id);
 	Reply r = client_post(admin, path, "");
@@ -129,7 +122,7 @@ TEST(approve_without_csrf_refused)
 
 TEST(approve_with_wrong_csrf_refused)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char path[64];
 	snprintf(path, sizeof path, "/admin/users/%lld/approve", (long long)new_id);
 	char *own = client_csrf(admin, "/admin/pending");
@@ -153,7 +146,7 @@ TEST(approve_with_wrong_csrf_refused)
 
 TEST(admin_approves_registration)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	Reply page = client_get(admin, "/admin/pending");
 	CHECK(page.status == 200 && body_has(&page, NEW_NAME) && body_has(&page, NEW_EMAIL),
 	      "pending list: %ld", page.status);
@@ -180,7 +173,7 @@ TEST(admin_approves_registration)
 
 TEST(approved_user_reaches_member_pages)
 {
-	Client *c = signed_in(NEW_EMAIL, NEW_PASSWORD);
+	Client *c = client_login_checked(&srv, NEW_EMAIL, NEW_PASSWORD);
 	Reply r = client_get(c, "/home");
 	CHECK(r.status == 200 && body_has(&r, "Welcome, " NEW_NAME), "/home: %ld", r.status);
 	reply_free(&r);
@@ -465,7 +458,7 @@ TEST(address_throttle_blocks_every_email)
 
 TEST(lapsed_school_loses_member_access)
 {
-	Client *c = signed_in("harbor@harbor.org", MEMBER_PASSWORD);
+	Client *c = client_login_checked(&srv, "harbor@harbor.org", MEMBER_PASSWORD);
 	expect_get(c, "/home", 200, NULL, "active school");
 	sql_exec(&srv, "UPDATE schools SET status = 'lapsed' WHERE id = %lld", (long long)harbor);
 	expect_get(c, "/home", 303, "/account/status", "lapsed school");
@@ -483,9 +476,9 @@ TEST(lapsed_school_loses_member_access)
 TEST(disabled_user_session_revoked)
 {
 	int64_t id = sql_int(&srv, "SELECT id FROM users WHERE email = 'disable@northfield.org'");
-	Client *target = signed_in("disable@northfield.org", MEMBER_PASSWORD);
+	Client *target = client_login_checked(&srv, "disable@northfield.org", MEMBER_PASSWORD);
 	expect_get(target, "/home", 200, NULL, "before disabling");
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char action[64];
 	snprintf(action, sizeof action, "/admin/users/%lld/disable", (long long)id);
 	Reply r = admin_post(admin, "/admin/users", action, NULL, NULL);
@@ -513,7 +506,7 @@ TEST(disabled_user_session_revoked)
 
 TEST(admin_cannot_disable_or_demote_self_refused)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char action[64];
 	snprintf(action, sizeof action, "/admin/users/%lld/disable", (long long)admin_id);
 	Reply r = admin_post(admin, "/admin/users", action, NULL, NULL);
@@ -535,7 +528,7 @@ TEST(admin_cannot_disable_or_demote_self_refused)
  * takes no parameters. */
 TEST(admin_dashboard_links_every_admin_page)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	Reply r = client_get(admin, "/admin");
 	CHECK(r.status == 200, "/admin: %ld", r.status);
 	const char *pages[] = {"/admin/pending", "/admin/users", "/admin/schools", "/admin/years",
@@ -557,8 +550,8 @@ TEST(password_change_revokes_other_sessions)
 {
 	clear_failures();
 	const char *email = "pw@northfield.org";
-	Client *a = signed_in(email, MEMBER_PASSWORD);
-	Client *b = signed_in(email, MEMBER_PASSWORD);
+	Client *a = client_login_checked(&srv, email, MEMBER_PASSWORD);
+	Client *b = client_login_checked(&srv, email, MEMBER_PASSWORD);
 	char *csrf = client_csrf(a, "/account");
 	char *body = form_encode("csrf", csrf, "current", MEMBER_PASSWORD, "new",
 				 "a-brand-new-password", NULL);
@@ -582,7 +575,7 @@ TEST(password_change_wrong_current_rejected)
 {
 	const char *email = "next@northfield.org";
 	char *hash = sql_text(&srv, "SELECT password_hash FROM users WHERE email = '%s'", email);
-	Client *a = signed_in(email, MEMBER_PASSWORD);
+	Client *a = client_login_checked(&srv, email, MEMBER_PASSWORD);
 	char *csrf = client_csrf(a, "/account");
 	char *body = form_encode("csrf", csrf, "current", "not-my-password", "new",
 				 "a-brand-new-password", NULL);
@@ -674,7 +667,7 @@ TEST(registered_markup_escaped_on_admin_pages)
 	CHECK(!body_has(&r, evil) && body_has(&r, "&lt;script&gt;"), "status page not escaped");
 	reply_free(&r);
 	client_free(c);
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	const char *pages[] = {"/admin/pending", "/admin/users"};
 	for (size_t i = 0; i < 2; i++) {
 		r = client_get(admin, pages[i]);

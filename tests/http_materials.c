@@ -59,17 +59,13 @@ static Reply upload(Person *p, const char *path, const char *title, const char *
 			     "title", title, NULL);
 }
 
+/* The meeting's materials path: under its community, or the admin's for an association-wide
+ * one (slug NULL); a pathf() buffer. */
 static const char *materials_path(const char *slug, int64_t meeting)
 {
-	static char buf[4][160];
-	static int next;
-	char *b = buf[next++ % 4];
 	if (slug)
-		snprintf(b, sizeof buf[0], "/communities/%s/meetings/%lld/materials", slug,
-			 (long long)meeting);
-	else
-		snprintf(b, sizeof buf[0], "/admin/meetings/%lld/materials", (long long)meeting);
-	return b;
+		return pathf("/communities/%s/meetings/%lld/materials", slug, (long long)meeting);
+	return pathf("/admin/meetings/%lld/materials", (long long)meeting);
 }
 
 static int64_t count_files(void)

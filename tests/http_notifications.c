@@ -66,19 +66,6 @@ static int64_t add_thread(int64_t c, const Person *author, const char *title)
 	return t;
 }
 
-static const char *path_of(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *path_of(const char *fmt, ...)
-{
-	static char buf[4][128];
-	static int next;
-	char *b = buf[next++ % 4];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(b, sizeof buf[0], fmt, ap);
-	va_end(ap);
-	return b;
-}
-
 /* ---- tests ---- */
 
 TEST(empty_inbox_and_plain_header)
@@ -239,17 +226,17 @@ TEST(opening_marks_read_and_goes_to_the_link)
 		       (long long)part.id, (long long)part.id), "insert");
 	int64_t first = sql_int(&srv, "SELECT id FROM notifications WHERE text = 'First'");
 	Reply r = client_get(part.c, "/notifications");
-	CHECK(body_has(&r, path_of("action=\"/notifications/%lld/open\"", (long long)first)),
+	CHECK(body_has(&r, pathf("action=\"/notifications/%lld/open\"", (long long)first)),
 	      "no open form for the unread notification");
 	reply_free(&r);
-	r = post_as(&part, path_of("/notifications/%lld/open", (long long)first), NULL);
+	r = post_as(&part, pathf("/notifications/%lld/open", (long long)first), NULL);
 	CHECK(reply_is(&r, 303, "/calendar"), "open: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT read_at IS NOT NULL FROM notifications WHERE id = %lld",
 		      (long long)first) == 1, "not marked read");
 	CHECK(unread_of(&part) == 1, "the other one changed too");
 	/* Opening it again still goes there; a read one is a plain link on the inbox. */
-	r = post_as(&part, path_of("/notifications/%lld/open", (long long)first), NULL);
+	r = post_as(&part, pathf("/notifications/%lld/open", (long long)first), NULL);
 	CHECK(reply_is(&r, 303, "/calendar"), "open again: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	r = client_get(part.c, "/notifications");
@@ -262,10 +249,10 @@ TEST(opening_marks_read_and_goes_to_the_link)
 TEST(nobody_opens_someone_elses_notification)
 {
 	int64_t second = sql_int(&srv, "SELECT id FROM notifications WHERE text = 'Second'");
-	Reply r = post_as(&mem, path_of("/notifications/%lld/open", (long long)second), NULL);
+	Reply r = post_as(&mem, pathf("/notifications/%lld/open", (long long)second), NULL);
 	CHECK(r.status == 404, "another member opened it: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
-	r = post_as(&admin, path_of("/notifications/%lld/open", (long long)second), NULL);
+	r = post_as(&admin, pathf("/notifications/%lld/open", (long long)second), NULL);
 	CHECK(r.status == 404, "an admin opened it: %ld", r.status);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT read_at IS NULL FROM notifications WHERE id = %lld",
@@ -278,7 +265,7 @@ TEST(nobody_opens_someone_elses_notification)
 TEST(state_changes_need_csrf)
 {
 	int64_t second = sql_int(&srv, "SELECT id FROM notifications WHERE text = 'Second'");
-	Reply r = client_post(part.c, path_of("/notifications/%lld/open", (long long)second),
+	Reply r = client_post(part.c, pathf("/notifications/%lld/open", (long long)second),
 			      "csrf=wrong");
 	CHECK(r.status == 403, "open without csrf: %ld", r.status);
 	reply_free(&r);
@@ -361,20 +348,20 @@ TEST(header_count_uses_the_partial_index)
 TEST(follow_and_unfollow)
 {
 	int64_t t = add_thread(community, &fac, "Caseload sizes");
-	Reply r = post_as(&part, path_of("/threads/%lld/follow", (long long)t), NULL);
-	CHECK(reply_is(&r, 303, path_of("/threads/%lld?notice=thread-followed", (long long)t)),
+	Reply r = post_as(&part, pathf("/threads/%lld/follow", (long long)t), NULL);
+	CHECK(reply_is(&r, 303, pathf("/threads/%lld?notice=thread-followed", (long long)t)),
 	      "follow: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT following FROM thread_follows WHERE thread_id = %lld AND "
 			    "user_id = %lld", (long long)t, (long long)part.id) == 1, "no follow row");
-	r = post_as(&part, path_of("/threads/%lld/unfollow", (long long)t), NULL);
-	CHECK(reply_is(&r, 303, path_of("/threads/%lld?notice=thread-unfollowed", (long long)t)),
+	r = post_as(&part, pathf("/threads/%lld/unfollow", (long long)t), NULL);
+	CHECK(reply_is(&r, 303, pathf("/threads/%lld?notice=thread-unfollowed", (long long)t)),
 	      "unfollow: %ld %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT following FROM thread_follows WHERE thread_id = %lld AND "
 			    "user_id = %lld", (long long)t, (long long)part.id) == 0,
 	      "still following");
-	r = client_post(part.c, path_of("/threads/%lld/follow", (long long)t), "");
+	r = client_post(part.c, pathf("/threads/%lld/follow", (long long)t), "");
 	CHECK(r.status == 403, "follow without csrf: %ld", r.status);
 	reply_free(&r);
 }
@@ -385,7 +372,7 @@ TEST(follow_needs_a_readable_thread)
 			     "VALUES ('closed', 'Closed Circle', 'active', 'private', 0)"), "insert");
 	int64_t c = sql_int(&srv, "SELECT id FROM communities WHERE slug = 'closed'");
 	int64_t t = add_thread(c, &admin, "Private matters");
-	Reply r = post_as(&mem, path_of("/threads/%lld/follow", (long long)t), NULL);
+	Reply r = post_as(&mem, pathf("/threads/%lld/follow", (long long)t), NULL);
 	CHECK(r.status == 404, "follow of an unreadable thread: %ld", r.status);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM thread_follows WHERE thread_id = %lld",
@@ -393,7 +380,7 @@ TEST(follow_needs_a_readable_thread)
 	r = post_as(&mem, "/threads/999999/follow", NULL);
 	CHECK(r.status == 404, "follow of no thread: %ld", r.status);
 	reply_free(&r);
-	r = post_as(&admin, path_of("/threads/%lld/follow", (long long)t), NULL);
+	r = post_as(&admin, pathf("/threads/%lld/follow", (long long)t), NULL);
 	CHECK(r.status == 303, "admin follow: %ld", r.status);
 	reply_free(&r);
 }
@@ -409,7 +396,7 @@ TEST(replies_notify_followers)
 		       (long long)t, (long long)fac.id, (long long)t, (long long)part2.id,
 		       (long long)t, (long long)mem.id),
 	      "insert follows");
-	Reply r = post_as(&part, path_of("/threads/%lld/replies", (long long)t), "body",
+	Reply r = post_as(&part, pathf("/threads/%lld/replies", (long long)t), "body",
 			  "We start in **January**.", NULL);
 	CHECK(r.status == 303, "reply: %ld %s %.300s", r.status, reply_location(&r), r.body);
 	reply_free(&r);
@@ -424,13 +411,13 @@ TEST(replies_notify_followers)
 	      "replying did not follow the thread");
 	char *link = sql_text(&srv, "SELECT link FROM notifications WHERE user_id = %lld",
 			      (long long)fac.id);
-	CHECK_STR(link, path_of("/posts/%lld", (long long)sql_int(&srv, "SELECT max(id) FROM posts "
-								     "WHERE thread_id = %lld",
-								  (long long)t)));
+	CHECK_STR(link, pathf("/posts/%lld", (long long)sql_int(&srv, "SELECT max(id) FROM posts "
+								   "WHERE thread_id = %lld",
+								(long long)t)));
 	free(link);
 
 	/* part2 unfollowed: replying does not override that choice. */
-	r = post_as(&part2, path_of("/threads/%lld/replies", (long long)t), "body", "Same here.",
+	r = post_as(&part2, pathf("/threads/%lld/replies", (long long)t), "body", "Same here.",
 		    NULL);
 	CHECK(r.status == 303, "second reply: %ld", r.status);
 	reply_free(&r);
@@ -443,7 +430,7 @@ TEST(replies_notify_followers)
 
 	/* A follower mentioned in a reply hears of it once, as a mention. */
 	int64_t mentions = count_for(&mem, "mention"), replies = count_for(&mem, "reply");
-	r = post_as(&fac, path_of("/threads/%lld/replies", (long long)t), "body",
+	r = post_as(&fac, pathf("/threads/%lld/replies", (long long)t), "body",
 		    "@Mo Member, can you share your calendar?", NULL);
 	CHECK(r.status == 303, "third reply: %ld", r.status);
 	reply_free(&r);

@@ -32,19 +32,6 @@ static void day(char out[11], int offset)
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static Client *signed_in(const char *email, const char *password)
-{
-	Client *c = client_new(&srv);
-	CHECK(client_login(c, email, password), "could not sign in as %s", email);
-	return c;
-}
-
-static const char *location(const Reply *r)
-{
-	const char *l = reply_header(r, "Location");
-	return l ? l : "-";
-}
-
 /* The id in a Location like "/proposals/12?notice=..." after prefix, or 0. */
 static int64_t id_after(const Reply *r, const char *prefix)
 {
@@ -154,7 +141,7 @@ TEST(admin_creates_year)
 	CHECK(year_id > 0, "no program_years row");
 	char want[64];
 	snprintf(want, sizeof want, "/years/%lld?notice=year-created", (long long)year_id);
-	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, location(&r));
+	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 }
 
@@ -195,7 +182,7 @@ TEST(admin_adds_milestones)
 	for (size_t i = 0; i < sizeof m / sizeof *m; i++) {
 		Reply r = add_milestone(m[i][0], m[i][1]);
 		CHECK(reply_is(&r, 303, want), "%s: status %ld Location %s", m[i][0], r.status,
-		      location(&r));
+		      reply_location(&r));
 		reply_free(&r);
 	}
 	CHECK(sql_int(&srv, "SELECT count(*) FROM milestones WHERE year_id = %lld",
@@ -246,7 +233,7 @@ TEST(years_redirects_to_current_year)
 	char want[32];
 	snprintf(want, sizeof want, "/years/%lld", (long long)year_id);
 	Reply r = client_get(proposer, "/years");
-	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, location(&r));
+	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	sql_exec(&srv, "DELETE FROM program_years WHERE name = '2030-2031'");
 }
@@ -305,8 +292,8 @@ TEST(admin_opens_call)
 				"- Attend the orientation", "stipend", "$7,000", "due_on",
 				next_month, NULL);
 	call_id = id_after(&r, "/calls/");
-	CHECK(r.status == 303 && call_id > 0 && strstr(location(&r), "notice=call-opened"),
-	      "status %ld Location %s", r.status, location(&r));
+	CHECK(r.status == 303 && call_id > 0 && strstr(reply_location(&r), "notice=call-opened"),
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	char *due = sql_text(&srv, "SELECT due_on FROM calls WHERE id = %lld", (long long)call_id);
 	CHECK(due && !strcmp(due, next_month), "due_on %s", due ? due : "(none)");
@@ -348,8 +335,8 @@ TEST(member_submits_proposal)
 {
 	Reply r = propose(proposer, call_id, "Nurses Together", "A CoP for school nurses.");
 	proposal_id = id_after(&r, "/proposals/");
-	CHECK(r.status == 303 && proposal_id > 0 && strstr(location(&r), "proposal-submitted"),
-	      "status %ld Location %s", r.status, location(&r));
+	CHECK(r.status == 303 && proposal_id > 0 && strstr(reply_location(&r), "proposal-submitted"),
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	char *status = sql_text(&srv, "SELECT status FROM proposals WHERE id = %lld AND user_id = "
 				      "%lld AND call_id = %lld",
@@ -382,8 +369,8 @@ TEST(member_sees_own_proposal_on_call)
 TEST(member_edits_proposal)
 {
 	Reply r = edit_proposal(proposer, proposal_id, "Nurses Together, Stronger");
-	CHECK(r.status == 303 && strstr(location(&r), "proposal-saved"), "status %ld Location %s",
-	      r.status, location(&r));
+	CHECK(r.status == 303 && strstr(reply_location(&r), "proposal-saved"), "status %ld Location %s",
+	      r.status, reply_location(&r));
 	reply_free(&r);
 	char *title = sql_text(&srv, "SELECT title FROM proposals WHERE id = %lld",
 			       (long long)proposal_id);
@@ -449,7 +436,7 @@ TEST(admin_comments_stay_internal)
 	char *page = path_of("/proposals/%lld", proposal_id);
 	char *action = path_of("/proposals/%lld/comments", proposal_id);
 	Reply r = client_submit(admin, page, action, "comment", "Strong reviewer notes.", NULL);
-	CHECK(r.status == 303 && strstr(location(&r), "comment-added"), "status %ld", r.status);
+	CHECK(r.status == 303 && strstr(reply_location(&r), "comment-added"), "status %ld", r.status);
 	reply_free(&r);
 	CHECK(sql_int(&srv, "SELECT count(*) FROM proposal_comments WHERE proposal_id = %lld AND "
 			    "user_id = %lld",
@@ -474,7 +461,7 @@ TEST(admin_accepts_proposal)
 {
 	Reply r = decide(proposal_id, "accept", "Welcome aboard!");
 	CHECK(reply_is(&r, 303, "/communities/nurses-together-stronger?notice=proposal-accepted"),
-	      "status %ld Location %s", r.status, location(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	int64_t cid = sql_int(&srv, "SELECT id FROM communities WHERE slug = "
 				    "'nurses-together-stronger' AND name = 'Nurses Together, Stronger' "
@@ -529,7 +516,7 @@ TEST(accept_avoids_slug_collision)
 	reply_free(&r);
 	r = decide(id, "accept", "");
 	CHECK(reply_is(&r, 303, "/communities/data-coaches-2?notice=proposal-accepted"),
-	      "status %ld Location %s", r.status, location(&r));
+	      "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 }
 
@@ -555,7 +542,7 @@ TEST(decline_message_shown_to_proposer)
 	char want[64];
 	snprintf(want, sizeof want, "/proposals/%lld?notice=proposal-declined",
 		 (long long)declined_id);
-	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, location(&r));
+	CHECK(reply_is(&r, 303, want), "status %ld Location %s", r.status, reply_location(&r));
 	reply_free(&r);
 	CHECK(count("communities") == communities, "declining created a community");
 	char *path = path_of("/proposals/%lld", declined_id);
@@ -613,9 +600,9 @@ static bool setup(void)
 	if (!proposer_id || !add_user(&srv, OTHER_EMAIL, "Olive Other", "Harbor School", PASSWORD) ||
 	    !server_start(&srv))
 		return false;
-	admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
-	proposer = signed_in(PROPOSER_EMAIL, PASSWORD);
-	other = signed_in(OTHER_EMAIL, PASSWORD);
+	admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
+	proposer = client_login_checked(&srv, PROPOSER_EMAIL, PASSWORD);
+	other = client_login_checked(&srv, OTHER_EMAIL, PASSWORD);
 	return admin_id > 0;
 }
 

@@ -20,13 +20,6 @@ static int64_t admin_id, school_id, community_id, meeting_id;
 
 /* ---- helpers ---- */
 
-static Client *signed_in(const char *email, const char *password)
-{
-	Client *c = client_new(&srv);
-	CHECK(client_login(c, email, password), "could not sign in as %s", email);
-	return c;
-}
-
 static int64_t user_id(const char *email)
 {
 	return sql_int(&srv, "SELECT id FROM users WHERE email = '%s'", email);
@@ -104,7 +97,7 @@ TEST(server_started)
 
 TEST(logout_revokes_the_session_server_side)
 {
-	Client *c = signed_in("sam@northfield.org", PASSWORD);
+	Client *c = client_login_checked(&srv, "sam@northfield.org", PASSWORD);
 	char *token = client_cookie(c, "practica_session");
 	int64_t id = user_id("sam@northfield.org");
 	int64_t before = sql_int(&srv, "SELECT count(*) FROM sessions WHERE user_id = %lld",
@@ -131,7 +124,7 @@ TEST(logout_revokes_the_session_server_side)
 TEST(password_change_keeps_current_session_only)
 {
 	const char *email = "sam@northfield.org";
-	Client *a = signed_in(email, PASSWORD), *b = signed_in(email, PASSWORD);
+	Client *a = client_login_checked(&srv, email, PASSWORD), *b = client_login_checked(&srv, email, PASSWORD);
 	Reply r = client_submit(a, "/account", "/account/password", "current", PASSWORD, "new",
 				"sams-new-password-1", NULL);
 	CHECK(reply_is(&r, 303, "/account?notice=password"), "change: %ld", r.status);
@@ -215,8 +208,8 @@ TEST(reset_link_sets_password_once_and_signs_out_everywhere)
 {
 	const char *email = "rita@northfield.org";
 	int64_t id = user_id(email);
-	Client *member = signed_in(email, PASSWORD);
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *member = client_login_checked(&srv, email, PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	long status;
 	char *token = issue_reset(admin, id, &status);
 	CHECK(status == 200 && token && strlen(token) >= 40, "issue: %ld token %s", status,
@@ -289,7 +282,7 @@ TEST(reset_link_wrong_token_rejected)
 TEST(reset_link_expired_rejected)
 {
 	int64_t id = user_id("exp@northfield.org");
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	long status;
 	char *token = issue_reset(admin, id, &status);
 	CHECK(token != NULL, "issue: %ld", status);
@@ -312,7 +305,7 @@ TEST(reset_link_expired_rejected)
 TEST(reset_link_replaced_by_newer_rejected)
 {
 	int64_t id = user_id("exp@northfield.org");
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	long status;
 	char *first = issue_reset(admin, id, &status);
 	char *second = issue_reset(admin, id, &status);
@@ -333,7 +326,7 @@ TEST(reset_link_for_disabled_account_rejected)
 {
 	const char *email = "dora@northfield.org";
 	int64_t id = user_id(email);
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	long status;
 	char *token = issue_reset(admin, id, &status);
 	CHECK(token != NULL, "issue: %ld", status);
@@ -357,7 +350,7 @@ TEST(reset_link_for_disabled_account_rejected)
 
 TEST(reset_link_issue_by_member_refused)
 {
-	Client *c = signed_in("sam@northfield.org", PASSWORD);
+	Client *c = client_login_checked(&srv, "sam@northfield.org", PASSWORD);
 	char action[80];
 	snprintf(action, sizeof action, "/admin/users/%lld/reset-password", (long long)admin_id);
 	Reply r = client_submit(c, "/home", action, NULL);
@@ -372,7 +365,7 @@ TEST(reset_link_issue_by_member_refused)
 
 TEST(audit_records_staff_actions_with_who_and_where)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	/* A registration to approve, and one to decline. */
 	const char *people[][2] = {{"ann@northfield.org", "Ann Approve"},
 				   {"dec@northfield.org", "Dee Decline"}};
@@ -441,7 +434,7 @@ TEST(audit_records_staff_actions_with_who_and_where)
 
 TEST(audit_page_filters_by_action_actor_and_date)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	Reply r = client_get(admin, "/admin/audit?action=user.role");
 	CHECK(r.status == 200 && body_has(&r, "user.role") && !body_has(&r, "<td>user.approve"),
 	      "action filter: %ld", r.status);
@@ -468,7 +461,7 @@ TEST(audit_page_paginates)
 	sql_exec(&srv, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120) "
 		       "INSERT INTO audit_log (at, actor_name, action, detail) "
 		       "SELECT 1000000000 + i, 'Bulk Actor', 'bulk.test', 'bulk entry ' || i FROM n");
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	Reply r = client_get(admin, "/admin/audit?action=bulk.test");
 	CHECK(r.status == 200 && body_has(&r, "bulk entry 120<") && !body_has(&r, "bulk entry 70<") &&
 		      body_has(&r, "page=2\">Older"), "page 1: %ld", r.status);
@@ -479,7 +472,7 @@ TEST(audit_page_paginates)
 	      "page 3: %ld", r.status);
 	reply_free(&r);
 	client_free(admin);
-	Client *member = signed_in("sam@northfield.org", PASSWORD);
+	Client *member = client_login_checked(&srv, "sam@northfield.org", PASSWORD);
 	CHECK(get_status(member, "/admin/audit") == 403, "a member read the audit log");
 	client_free(member);
 	sql_exec(&srv, "DELETE FROM audit_log WHERE action = 'bulk.test'");
@@ -537,7 +530,7 @@ TEST(export_gives_a_member_their_data_as_json)
 	sql_exec(&srv, "INSERT INTO proposals (call_id, user_id, title, created_at, updated_at) "
 		       "VALUES ((SELECT id FROM calls LIMIT 1), %lld, 'Ella''s \"quoted\" proposal', "
 		       "4, 4)", (long long)id);
-	Client *c = signed_in(email, PASSWORD);
+	Client *c = client_login_checked(&srv, email, PASSWORD);
 	Reply r = client_get(c, "/account/export");
 	CHECK(r.status == 200, "export: %ld", r.status);
 	const char *ct = reply_header(&r, "Content-Type");
@@ -581,7 +574,7 @@ TEST(export_gives_a_member_their_data_as_json)
 TEST(delete_member_needs_confirmation_rejected)
 {
 	int64_t id = user_id("gus@northfield.org");
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char path[80];
 	snprintf(path, sizeof path, "/admin/users/%lld/delete", (long long)id);
 	Reply r = client_get(admin, path);
@@ -634,8 +627,8 @@ TEST(delete_member_removes_personal_data_keeps_contributions)
 			       "((SELECT id FROM threads WHERE title = 'Gus thread'), %lld, "
 			       "'What Gus wrote', 8)", (long long)id);
 	}
-	Client *gus = signed_in(email, PASSWORD);
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *gus = client_login_checked(&srv, email, PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	/* Something in the log names Gus before he goes. */
 	char path[80];
 	snprintf(path, sizeof path, "/admin/users/%lld/role", (long long)id);
@@ -751,7 +744,7 @@ TEST(security_headers_on_a_sample_of_responses)
 	reply_free(&r);
 	client_free(anon);
 
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char path[128];
 	check_get(admin, "/home", 200, NULL);
 	check_get(admin, "/admin/audit", 200, NULL);
@@ -787,7 +780,7 @@ TEST(security_headers_on_a_sample_of_responses)
  * at the HTTP level). */
 TEST(uploaded_file_served_as_sandboxed_attachment)
 {
-	Client *admin = signed_in(ADMIN_EMAIL, ADMIN_PASSWORD);
+	Client *admin = client_login_checked(&srv, ADMIN_EMAIL, ADMIN_PASSWORD);
 	char path[128];
 	int64_t assoc = sql_int(&srv, "SELECT id FROM meetings WHERE community_id IS NULL");
 	snprintf(path, sizeof path, "/admin/meetings/%lld/materials", (long long)assoc);

@@ -954,6 +954,13 @@ bool client_login(Client *c, const char *email, const char *password)
 	return ok;
 }
 
+Client *client_login_checked(const Server *s, const char *email, const char *password)
+{
+	Client *c = client_new(s);
+	CHECK(client_login(c, email, password), "could not sign in as %s", email);
+	return c;
+}
+
 Client *client_signed_in(const Server *s, const char *email, const char *password,
 			 const char *form_page, char **csrf)
 {

@@ -189,6 +189,9 @@ void client_set_cookie(Client *c, const char *name, const char *value);
 char *client_csrf(Client *c, const char *path);
 /* Signs in through the login form; true when the server answered 303. */
 bool client_login(Client *c, const char *email, const char *password);
+/* A new client signed in as email, for a test that goes on whatever happens: a failed
+ * sign-in fails the running test (CHECK), and the client is returned all the same. */
+Client *client_login_checked(const Server *s, const char *email, const char *password);
 /* A new client signed in as email, with its CSRF token (read from form_page) in *csrf: one
  * person of a suite, ready to post. NULL, with nothing to free, when either step fails. */
 Client *client_signed_in(const Server *s, const char *email, const char *password,
