@@ -79,17 +79,6 @@ static bool unread(Person *p, const char *path, int64_t id)
 	return yes;
 }
 
-/* Starts a thread through the server; its id, 0 on failure. */
-static int64_t start_thread(Person *p, const char *board, const char *title)
-{
-	Reply r = client_post_fields(p->c, p->csrf, board, "title", title, "body", "Hello.", NULL);
-	const char *loc = reply_location(&r);
-	int64_t id = r.status == 303 && loc && !strncmp(loc, "/threads/", 9) ? atoll(loc + 9) : 0;
-	CHECK(id, "starting %s on %s: %ld", title, board, r.status);
-	reply_free(&r);
-	return id;
-}
-
 static int64_t add_thread_sql(int64_t community, const char *title, int64_t at)
 {
 	char c[32] = "NULL";
@@ -161,7 +150,8 @@ TEST(kept_pages_are_the_pages_read_without_them)
 TEST(new_thread_and_reply_show_at_once)
 {
 	char *before = page(&bob, "/communities/board-a/board");
-	int64_t t = start_thread(&alice, "/communities/board-a/board", "Brand new thread");
+	int64_t t = start_thread(&alice, "/communities/board-a/board", "Brand new thread", "Hello.",
+				 false);
 	CHECK(listed(&bob, "/communities/board-a/board", t), "a new thread is not listed");
 	CHECK(unread(&bob, "/communities/board-a/board", t), "a new thread is not new for bob");
 	CHECK(listed(&bob, "/board", t) == false, "a community thread on the all board");
@@ -204,7 +194,8 @@ TEST(deletions_show_at_once)
 	CHECK(sql_exec(&srv, "DELETE FROM threads WHERE id = %lld", (long long)t), "delete");
 	CHECK(!listed(&bob, "/communities/board-a/board", t), "a deleted thread is still listed");
 	/* A reply deleted through the server: the count goes down. */
-	int64_t u = start_thread(&alice, "/communities/board-a/board", "Reply goes away");
+	int64_t u = start_thread(&alice, "/communities/board-a/board", "Reply goes away", "Hello.",
+				 false);
 	char path[80];
 	snprintf(path, sizeof path, "/threads/%lld/replies", (long long)u);
 	Reply r = client_post_fields(alice.c, alice.csrf, path, "body", "Oops", NULL);
@@ -238,7 +229,7 @@ TEST(deletions_show_at_once)
 
 TEST(unread_marks_are_each_readers_own)
 {
-	int64_t t = start_thread(&carol, "/board", "Marks apart");
+	int64_t t = start_thread(&carol, "/board", "Marks apart", "Hello.", false);
 	CHECK(unread(&alice, "/board", t) && unread(&bob, "/board", t), "new for both");
 	char path[64];
 	snprintf(path, sizeof path, "/threads/%lld", (long long)t);
@@ -308,7 +299,8 @@ TEST(private_threads_follow_membership)
 
 TEST(community_going_private_or_renamed)
 {
-	int64_t t = start_thread(&alice, "/communities/board-b/board", "B goes private");
+	int64_t t = start_thread(&alice, "/communities/board-b/board", "B goes private", "Hello.",
+				 false);
 	CHECK(sql_exec(&srv, "INSERT INTO thread_shares (thread_id, community_id, shared_by, "
 			     "shared_at, last_post_at) SELECT id, %lld, %lld, 0, last_post_at FROM "
 			     "threads WHERE id = %lld",

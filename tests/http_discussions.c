@@ -30,35 +30,6 @@ static int64_t comm_a, comm_b, comm_p;
 
 /* ---- helpers ---- */
 
-/* Starts a thread as p on board ("/board" or "/communities/SLUG/board"); returns its id. */
-static int64_t start_thread(Person *p, const char *board, const char *title, const char *body,
-			    bool question)
-{
-	Reply r = post_as(p, board, "title", title, "body", body, "question",
-			  question ? "yes" : "", NULL);
-	int64_t id = 0;
-	const char *l = reply_header(&r, "Location");
-	if (r.status == 303 && l && !strncmp(l, "/threads/", 9))
-		id = atoll(l + 9);
-	CHECK(id > 0 && strstr(l, "?notice=thread-posted"), "start %s on %s: %ld %s: %.300s", title,
-	      board, r.status, reply_location(&r), r.body);
-	reply_free(&r);
-	return id;
-}
-
-/* Replies as p; returns the new post id (from the redirect's #post-ID). */
-static int64_t reply_to(Person *p, int64_t thread, const char *body)
-{
-	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
-			  NULL);
-	const char *l = reply_header(&r, "Location");
-	const char *anchor = l ? strstr(l, "#post-") : NULL;
-	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s: %.300s", (long long)thread, r.status, reply_location(&r), r.body);
-	reply_free(&r);
-	return id;
-}
-
 static Reply get(Person *p, const char *path)
 {
 	return client_get(p->c, path);

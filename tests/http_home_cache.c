@@ -211,22 +211,13 @@ static char *item(const char *text, const char *title)
 	return end ? strndup(start, (size_t)(end - start)) : NULL;
 }
 
-static int64_t start_thread(Person *p, const char *board, const char *title)
-{
-	Reply r = client_post_fields(p->c, p->csrf, board, "title", title, "body", "Hello.", NULL);
-	const char *loc = reply_location(&r);
-	int64_t id = r.status == 303 && loc && !strncmp(loc, "/threads/", 9) ? atoll(loc + 9) : 0;
-	CHECK(id, "starting %s on %s: %ld", title, board, r.status);
-	reply_free(&r);
-	return id;
-}
-
 TEST(recent_discussions_follow_reads_and_changes)
 {
 	/* B is private: a thread there reaches alice's home (she has a seat), never bob's. */
 	CHECK(sql_exec(&srv, "UPDATE communities SET visibility = 'private' WHERE id = %lld",
 		       (long long)cb), "private B");
-	int64_t secret = start_thread(&alice, "/communities/comm-b/board", "Private plans");
+	int64_t secret = start_thread(&alice, "/communities/comm-b/board", "Private plans",
+				      "Hello.", false);
 	char *a = recent(&alice), *b = recent(&bob);
 	CHECK(has(a, "Private plans"), "alice's own thread is not listed: %s", a ? a : "(none)");
 	CHECK(b && !has(b, "Private plans"), "bob sees a private community's thread: %s",
@@ -235,7 +226,7 @@ TEST(recent_discussions_follow_reads_and_changes)
 	free(b);
 
 	/* Bob asks on the all-communities board: new to alice until she reads it. */
-	int64_t open = start_thread(&bob, "/board", "Open question");
+	int64_t open = start_thread(&bob, "/board", "Open question", "Hello.", false);
 	a = recent(&alice);
 	char *it = item(a, "Open question");
 	CHECK(has(it, "badge-new"), "bob's thread is not new to alice: %s", it ? it : "(none)");

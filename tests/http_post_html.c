@@ -27,31 +27,6 @@ static Person ana = {"ana.ruiz@lakeside.org", "Ana Ruiz"};
 static Person kim = {"kim@lakeside.org", "Kim Reader"};
 static Person *const people[] = {&lee, &ana, &kim};
 
-static int64_t start_thread(Person *p, const char *title, const char *body)
-{
-	Reply r = post_as(p, "/board", "title", title, "body", body, NULL);
-	const char *l = reply_header(&r, "Location");
-	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
-	CHECK(id > 0, "start %s: %ld %s", title, r.status, reply_location(&r));
-	reply_free(&r);
-	return id;
-}
-
-/* Replies as p; the new post's id, its redirect in *location (heap) when not NULL. */
-static int64_t reply_to(Person *p, int64_t thread, const char *body, char **location)
-{
-	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
-			  NULL);
-	const char *l = reply_header(&r, "Location");
-	const char *anchor = l ? strstr(l, "#post-") : NULL;
-	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, reply_location(&r));
-	if (location)
-		*location = l ? strdup(l) : NULL;
-	reply_free(&r);
-	return id;
-}
-
 /* Whether post id's stored HTML is exactly what rendering its Markdown now gives. */
 static bool stored_equals_fresh(int64_t id)
 {
@@ -90,10 +65,10 @@ static const char *const hostile =
 
 TEST(stored_html_equals_a_fresh_render_after_create_reply_and_edit)
 {
-	int64_t t = start_thread(&lee, "Stored HTML", hostile);
+	int64_t t = start_thread(&lee, "/board", "Stored HTML", hostile, false);
 	int64_t first = sql_int(&srv, "SELECT min(id) FROM posts WHERE thread_id = %lld",
 				(long long)t);
-	int64_t r1 = reply_to(&kim, t, "Thanks @Lee Writer! *Noted*.", NULL);
+	int64_t r1 = reply_to(&kim, t, "Thanks @Lee Writer! *Noted*.");
 	CHECK(stored_equals_fresh(first), "the opening post's HTML differs from a fresh render");
 	CHECK(stored_equals_fresh(r1), "the reply's HTML differs from a fresh render");
 	char *html = sql_text(&srv, "SELECT html FROM posts WHERE id = %lld", (long long)first);
@@ -136,7 +111,8 @@ TEST(stored_html_equals_a_fresh_render_after_create_reply_and_edit)
 TEST(mentions_follow_the_member_through_a_rename_and_unlink_a_former_member)
 {
 	Person *m = &ana;
-	int64_t t = start_thread(&lee, "Mentions over time", "Asking @Ana Ruiz about rosters.");
+	int64_t t = start_thread(&lee, "/board", "Mentions over time",
+				 "Asking @Ana Ruiz about rosters.", false);
 	const char *link = pathf("<a class=\"mention\" href=\"/members/%lld\">@Ana Ruiz</a>",
 				 (long long)m->id);
 	char *body = page(&kim, pathf("/threads/%lld", (long long)t));
@@ -191,11 +167,12 @@ static int64_t counted_replies(int64_t t)
 
 TEST(a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread)
 {
-	int64_t t = start_thread(&lee, "A long thread", "Let us collect everything here.");
+	int64_t t = start_thread(&lee, "/board", "A long thread", "Let us collect everything here.",
+				 false);
 	CHECK(bulk_replies(t, 149), "bulk replies");
 	/* 149 shown (traces included): the 150th is the last of page 3. */
 	char *location = NULL;
-	int64_t p = reply_to(&kim, t, "Reply one hundred fifty", &location);
+	int64_t p = reply_to_located(&kim, t, "Reply one hundred fifty", &location);
 	CHECK(location && !strcmp(location, pathf("/threads/%lld?page=3#post-%lld", (long long)t,
 						  (long long)p)),
 	      "reply 150 went to %s", location ? location : "-");
@@ -210,7 +187,7 @@ TEST(a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread)
 	CHECK(sql_int(&srv, "SELECT deleted_replies FROM threads WHERE id = %lld", (long long)t) ==
 		      29, "deleted replies not counted");
 	/* The 151st opens page 4. */
-	p = reply_to(&lee, t, "Reply one hundred fifty-one", &location);
+	p = reply_to_located(&lee, t, "Reply one hundred fifty-one", &location);
 	CHECK(location && !strcmp(location, pathf("/threads/%lld?page=4#post-%lld", (long long)t,
 						  (long long)p)),
 	      "reply 151 went to %s", location ? location : "-");
@@ -230,7 +207,7 @@ TEST(a_reply_redirects_to_its_page_and_counts_stay_right_in_a_long_thread)
 		      sql_int(&srv, "SELECT max(id) FROM posts WHERE thread_id = %lld AND deleted_at "
 				    "IS NULL", (long long)t),
 	      "last_post_id after deleting the newest reply");
-	p = reply_to(&kim, t, "Reply after a deletion", &location);
+	p = reply_to_located(&kim, t, "Reply after a deletion", &location);
 	CHECK(location && strstr(location, "?page=4#"), "after a delete went to %s",
 	      location ? location : "-");
 	free(location);
@@ -281,7 +258,7 @@ static void *write_replies(void *arg)
 
 TEST(replies_sent_at_once_are_each_saved_exactly_once)
 {
-	int64_t t = start_thread(&lee, "Busy thread", "Everyone answer at once.");
+	int64_t t = start_thread(&lee, "/board", "Busy thread", "Everyone answer at once.", false);
 	Writer w[WRITERS];
 	for (int k = 0; k < WRITERS; k++) {
 		Person *p = people[k % 3];
@@ -328,10 +305,10 @@ TEST(replies_sent_at_once_are_each_saved_exactly_once)
 
 TEST(acknowledged_replies_survive_a_crash)
 {
-	int64_t t = start_thread(&lee, "Durable", "Kill the server after this.");
+	int64_t t = start_thread(&lee, "/board", "Durable", "Kill the server after this.", false);
 	int64_t ids[5];
 	for (int i = 0; i < 5; i++)
-		ids[i] = reply_to(&kim, t, pathf("Durable reply %d", i), NULL);
+		ids[i] = reply_to(&kim, t, pathf("Durable reply %d", i));
 	server_kill(&srv);
 	CHECK(server_start(&srv), "restart");
 	for (size_t i = 0; i < sizeof people / sizeof *people; i++)

@@ -30,30 +30,6 @@ static int64_t open_c, private_c;
 
 /* ---- helpers ---- */
 
-/* Starts a thread as p on board ("/board" or "/communities/SLUG/board"); returns its id. */
-static int64_t start_thread(Person *p, const char *board, const char *title, const char *body)
-{
-	Reply r = post_as(p, board, "title", title, "body", body, NULL);
-	const char *l = reply_header(&r, "Location");
-	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
-	CHECK(id > 0, "start %s on %s: %ld %s: %.300s", title, board, r.status, reply_location(&r), r.body);
-	reply_free(&r);
-	return id;
-}
-
-static int64_t reply_to(Person *p, int64_t thread, const char *body)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/threads/%lld/replies", (long long)thread);
-	Reply r = post_as(p, path, "body", body, NULL);
-	const char *l = reply_header(&r, "Location");
-	const char *anchor = l ? strstr(l, "#post-") : NULL;
-	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, reply_location(&r));
-	reply_free(&r);
-	return id;
-}
-
 /* GET /search with q (encoded here) and extra already-encoded parameters ("" for none). */
 static Reply search(Person *p, const char *q, const char *extra)
 {
@@ -214,8 +190,9 @@ TEST(communities_and_meetings_are_indexed)
 
 TEST(title_match_ranks_above_body_match)
 {
-	start_thread(&mo, "/board", "Zephyr staffing plan", "Notes about hiring.");
-	start_thread(&mo, "/board", "Hiring notes", "We discussed the zephyr approach at length.");
+	start_thread(&mo, "/board", "Zephyr staffing plan", "Notes about hiring.", false);
+	start_thread(&mo, "/board", "Hiring notes", "We discussed the zephyr approach at length.",
+		     false);
 	Reply r = search(&mo, "zephyr", "");
 	const char *title = strstr(r.body, "<mark>Zephyr</mark> staffing plan");
 	const char *body = strstr(r.body, ">Hiring notes<");
@@ -224,8 +201,8 @@ TEST(title_match_ranks_above_body_match)
 	CHECK(body_has(&r, "2 results for"), "count missing");
 	reply_free(&r);
 	/* Several words: the first page comes from one pass (search.c first_page), ranked too. */
-	start_thread(&mo, "/board", "Numbat budget review", "Figures for the year.");
-	start_thread(&mo, "/board", "Year figures", "The numbat team shared a budget.");
+	start_thread(&mo, "/board", "Numbat budget review", "Figures for the year.", false);
+	start_thread(&mo, "/board", "Year figures", "The numbat team shared a budget.", false);
 	r = search(&mo, "numbat budget", "");
 	title = strstr(r.body, "<mark>Numbat</mark> <mark>budget</mark> review");
 	body = strstr(r.body, ">Year figures<");
@@ -239,7 +216,7 @@ TEST(title_match_ranks_above_body_match)
 TEST(snippets_highlighted_and_escaped)
 {
 	start_thread(&mo, "/board", "<script>alert(1)</script> Quokka budget",
-		     "Body with <b>bold</b> quokka and **strong** words & <i>more</i>.");
+		     "Body with <b>bold</b> quokka and **strong** words & <i>more</i>.", false);
 	Reply r = search(&mo, "quokka", "");
 	CHECK(results(&r) == 1, "results: %d", results(&r));
 	CHECK(body_has(&r, "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Quokka</mark> budget"),
@@ -257,7 +234,8 @@ TEST(snippets_highlighted_and_escaped)
 
 TEST(filters_by_kind_and_community)
 {
-	start_thread(&pia, "/communities/open-c/board", "Kumquat budget thread", "Kumquat numbers.");
+	start_thread(&pia, "/communities/open-c/board", "Kumquat budget thread", "Kumquat numbers.",
+		     false);
 	CHECK(finds(&mo, "kumquat", "", "planning session"), "meeting");
 	CHECK(finds(&mo, "kumquat", "", "budget thread"), "thread");
 	CHECK(finds(&mo, "kumquat", "&kind=meeting", "planning session") &&
@@ -289,7 +267,7 @@ TEST(filter_tokens_are_not_words)
 		reply_free(&r);
 	}
 	start_thread(&pia, "/communities/open-c/board", "Quince facets",
-		     "Quince \xee\x80\x80kmeeting and \xee\x80\x80r0 here.");
+		     "Quince \xee\x80\x80kmeeting and \xee\x80\x80r0 here.", false);
 	CHECK(finds(&mo, "quince", "", "Quince facets"), "found by its words");
 	CHECK(finds(&mo, "quince", "&kind=discussion", "Quince facets"), "a discussion");
 	CHECK(!finds(&mo, "quince", "&kind=meeting", "Quince facets"), "not a meeting");
@@ -301,7 +279,7 @@ TEST(private_community_invisible_to_others)
 {
 	private_thread = start_thread(&pia, "/communities/private-c/board",
 				      "Saffron lighthouse retreat",
-				      "Our private plan for the saffron lighthouse.");
+				      "Our private plan for the saffron lighthouse.", false);
 	private_reply = reply_to(&fay, private_thread, "The marzipan budget is approved.");
 	const char *queries[] = {"saffron lighthouse", "\"saffron lighthouse\"", "saffron*",
 				 "retreat", "marzipan", "lighthouse OR marzipan"};

@@ -1023,6 +1023,39 @@ Reply post_as(Person *p, const char *path, ...)
 	return r;
 }
 
+int64_t start_thread(Person *p, const char *board, const char *title, const char *body,
+		     bool question)
+{
+	Reply r = post_as(p, board, "title", title, "body", body, "question",
+			  question ? "yes" : "", NULL);
+	const char *l = reply_header(&r, "Location");
+	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
+	CHECK(id > 0 && strstr(l, "?notice=thread-posted"), "start %s on %s as %s: %ld %s: %.300s",
+	      title, board, p->name, r.status, reply_location(&r), r.body);
+	reply_free(&r);
+	return id;
+}
+
+int64_t reply_to_located(Person *p, int64_t thread, const char *body, char **location)
+{
+	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
+			  NULL);
+	const char *l = reply_header(&r, "Location");
+	const char *anchor = l ? strstr(l, "#post-") : NULL;
+	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
+	CHECK(id > 0, "reply to %lld as %s: %ld %s: %.300s", (long long)thread, p->name, r.status,
+	      reply_location(&r), r.body);
+	if (location)
+		*location = l ? strdup(l) : NULL;
+	reply_free(&r);
+	return id;
+}
+
+int64_t reply_to(Person *p, int64_t thread, const char *body)
+{
+	return reply_to_located(p, thread, body, NULL);
+}
+
 const char *pathf(const char *fmt, ...)
 {
 	static char buf[8][256];

@@ -252,6 +252,15 @@ bool people_sign_in(const Server *s, Person *const *people, size_t n, const char
 void people_free(Person *const *people, size_t n);
 /* POSTs the NULL-terminated name/value pairs plus p's CSRF token to path as p. */
 Reply post_as(Person *p, const char *path, ...) __attribute__((sentinel));
+/* Starts a discussion as p on board ("/board" or "/communities/SLUG/board"), a question or
+ * not; returns the thread's id, or 0 after failing the running test (CHECK). */
+int64_t start_thread(Person *p, const char *board, const char *title, const char *body,
+		     bool question);
+/* Replies as p to the thread; returns the new post's id (the redirect's #post-ID), or 0 after
+ * failing the running test. The _located form also gives the redirect's Location (heap) in
+ * *location. */
+int64_t reply_to(Person *p, int64_t thread, const char *body);
+int64_t reply_to_located(Person *p, int64_t thread, const char *body, char **location);
 /* A path (or any short text) built with printf, in one of eight rotating static buffers:
  * valid until eight more calls, so a test can pass a few at once without freeing them. */
 const char *pathf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -29,30 +29,6 @@ static int64_t comm_a, comm_p;
 
 /* ---- helpers ---- */
 
-static int64_t start_thread(Person *p, const char *board, const char *title, const char *body,
-			    bool question)
-{
-	Reply r = post_as(p, board, "title", title, "body", body, "question",
-			question ? "yes" : "", NULL);
-	const char *l = reply_header(&r, "Location");
-	int64_t id = r.status == 303 && l && !strncmp(l, "/threads/", 9) ? atoll(l + 9) : 0;
-	CHECK(id > 0, "start %s: %ld %s", title, r.status, reply_location(&r));
-	reply_free(&r);
-	return id;
-}
-
-static int64_t reply_to(Person *p, int64_t thread, const char *body)
-{
-	Reply r = post_as(p, pathf("/threads/%lld/replies", (long long)thread), "body", body,
-			NULL);
-	const char *l = reply_header(&r, "Location");
-	const char *anchor = l ? strstr(l, "#post-") : NULL;
-	int64_t id = r.status == 303 && anchor ? atoll(anchor + 6) : 0;
-	CHECK(id > 0, "reply to %lld: %ld %s", (long long)thread, r.status, reply_location(&r));
-	reply_free(&r);
-	return id;
-}
-
 static int64_t first_post(int64_t thread)
 {
 	return sql_int(&srv, "SELECT min(id) FROM posts WHERE thread_id = %lld", (long long)thread);
@@ -218,7 +194,7 @@ TEST(replies_edits_and_deletions_show_at_once)
 	      "a new reply is missing");
 	reply_free(&r);
 	r = post_as(&ana, pathf("/posts/%lld/edit", (long long)reply), "body", "Second version",
-		  NULL);
+		    NULL);
 	CHECK(r.status == 303, "edit: %ld", r.status);
 	reply_free(&r);
 	r = view(&fay, t);
