@@ -48,7 +48,10 @@ void handle_admin(Req *r)
 		 "<li><a href=\"/admin/audit\">Audit log</a></li>\n</ul>\n"
 		 "<h2>The association</h2>\n<ul>\n"
 		 "<li><a href=\"/admin/branding\">Name, logo and accent colour</a></li>\n"
-		 "<li><a href=\"/admin/library\">Library categories</a></li>\n</ul>\n");
+		 "<li><a href=\"/admin/library\">Library categories</a></li>\n</ul>\n"
+		 "<h2>The server</h2>\n<ul>\n"
+		 "<li><a href=\"/admin/system\">System status: versions, database size and "
+		 "memory</a></li>\n</ul>\n");
 	page_end(r);
 }
 

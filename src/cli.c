@@ -152,6 +152,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!config_apply_timezone())
 		return 2;
+	db_reserve_page_cache(http_worker_count()); /* one connection per worker */
 	Db *db = cli_open_db(false);
 	if (!db)
 		return 1;

@@ -12,6 +12,16 @@
 #include "faults.h"
 #include "migration_steps.h"
 
+/* Each connection's page cache (DECISIONS 71), in KiB, and the page size our databases use
+ * (SQLite's default; nothing here changes it). */
+#define PAGE_CACHE_KIB 16384
+#define DB_PAGE_SIZE 4096
+/* Past this many connections the reserved pool stops growing and further pages use the heap:
+ * 128 MB is already more than a server this size needs. */
+#define PAGE_POOL_MAX_CONNECTIONS 8
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 typedef struct {
 	const char *sql; /* the literal's address is the key */
 	sqlite3_stmt *st;
@@ -190,7 +200,8 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 	sqlite3_busy_timeout(h, 5000);
 	/* synchronous=FULL: a reply we acknowledged survives power loss, not only a crash. */
 	if (!exec_plain(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16384;")) {
+			   "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+			   "PRAGMA cache_size=-" STRINGIFY(PAGE_CACHE_KIB) ";")) {
 		sqlite3_close(h);
 		return NULL;
 	}
@@ -218,18 +229,85 @@ static Db *open_connection(const char *path, bool create, bool run_migrations)
 }
 
 /* SQLite's memory statistics take a global mutex on every allocation, for figures nothing
- * here reads (a tenth of the SQLite time of a thread page went to mutexes). Only possible
- * before the library initializes, so from the first open on. */
-static void configure_sqlite(void)
+ * here reads (a tenth of the SQLite time of a thread page went to mutexes). A setting only
+ * taken before the library starts, and registering an extension (search_rank.c, from a
+ * constructor) starts it, so this runs first. */
+__attribute__((constructor(101))) static void configure_sqlite(void)
 {
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		fputs("practica: SQLite started before it could be configured\n", stderr);
 }
 
-static pthread_once_t configure_once = PTHREAD_ONCE_INIT;
+/* Every extension registered, to be registered again when the library restarts. */
+static void (*extensions[4])(void);
+static int nextensions;
+
+void db_auto_extension(int (*entry)(sqlite3 *, char **, const sqlite3_api_routines *))
+{
+	if (nextensions < (int)(sizeof extensions / sizeof *extensions))
+		extensions[nextensions++] = (void (*)(void))entry;
+	else
+		fputs("practica: too many SQLite extensions\n", stderr);
+	sqlite3_auto_extension((void (*)(void))entry);
+}
+
+/* The page caches' own memory (db_reserve_page_cache). */
+static void *page_pool;
+static int page_pool_slot, page_pool_slots;
+
+/* SQLite threads its pool's free list through every slot, so the pool is resident from the
+ * start and pages never come from, or go back to, the heap: the page caches filling and
+ * emptying (each write by one connection empties the others' caches) cannot fragment it, and
+ * the server's memory stays where it started however long it runs. Pages beyond the pool use
+ * the heap. The pool is only taken when the library starts, hence the restart: nothing is
+ * open yet (serve calls this first), and the restart forgets the extensions. */
+void db_reserve_page_cache(unsigned connections)
+{
+	if (page_pool || connections == 0)
+		return;
+	if (connections > PAGE_POOL_MAX_CONNECTIONS)
+		connections = PAGE_POOL_MAX_CONNECTIONS;
+	int header = 0;
+	sqlite3_shutdown();
+	if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &header) == SQLITE_OK && header > 0) {
+		/* A slot holds one page and SQLite's header for it; a connection's cache of
+		 * PAGE_CACHE_KIB holds at most that many KiB of pages. The extra 1,024 slots are
+		 * for the temporary tables of sorts and unions. */
+		int slot = (DB_PAGE_SIZE + header + 7) & ~7;
+		int slots = (int)connections * (PAGE_CACHE_KIB * 1024 / DB_PAGE_SIZE) + 1024;
+		void *pool = malloc((size_t)slot * (size_t)slots);
+		if (pool && sqlite3_config(SQLITE_CONFIG_PAGECACHE, pool, slot, slots) == SQLITE_OK) {
+			page_pool = pool;
+			page_pool_slot = slot;
+			page_pool_slots = slots;
+		} else {
+			free(pool);
+		}
+	}
+	configure_sqlite();
+	sqlite3_initialize();
+	for (int i = 0; i < nextensions; i++)
+		sqlite3_auto_extension(extensions[i]);
+}
+
+void db_page_cache_usage(PageCacheUsage *u)
+{
+	memset(u, 0, sizeof *u);
+	u->slot_bytes = page_pool_slot;
+	u->slots = page_pool_slots;
+	sqlite3_int64 cur = 0, high = 0;
+	if (sqlite3_status64(SQLITE_STATUS_PAGECACHE_USED, &cur, &high, 0) == SQLITE_OK) {
+		u->used = cur;
+		u->used_highest = high;
+	}
+	if (sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &cur, &high, 0) == SQLITE_OK) {
+		u->overflow_bytes = cur;
+		u->overflow_highest = high;
+	}
+}
 
 Db *db_open(const char *path, bool create)
 {
-	pthread_once(&configure_once, configure_sqlite);
 	return open_connection(path, create, true);
 }
 
@@ -276,7 +354,6 @@ void db_set_path(const char *path)
 
 Db *db_thread(void)
 {
-	pthread_once(&configure_once, configure_sqlite);
 	Db *db = pthread_getspecific(thread_db_key);
 	if (!db && thread_db_path) {
 		db = open_connection(thread_db_path, false, false);

@@ -21,6 +21,23 @@ typedef struct Db Db;
 Db *db_open(const char *path, bool create);
 void db_close(Db *db);
 
+/* Registers an SQLite extension on every connection the process opens, ours and others',
+ * now and after the library restarts (db_reserve_page_cache). */
+void db_auto_extension(int (*entry)(sqlite3 *, char **, const sqlite3_api_routines *));
+
+/* Reserves the page caches' memory for this many connections as one pool, before the first
+ * database is opened (later calls do nothing): the server's memory is then what it will
+ * stay, and pages never mix with the heap. Without it pages come from the heap. */
+void db_reserve_page_cache(unsigned connections);
+
+typedef struct {
+	int slot_bytes;                    /* one page with SQLite's header for it */
+	int slots;                         /* 0: no pool reserved */
+	int64_t used, used_highest;        /* slots, now and the most since start */
+	int64_t overflow_bytes, overflow_highest; /* pages that did not fit, from the heap */
+} PageCacheUsage;
+void db_page_cache_usage(PageCacheUsage *u);
+
 /* Sets the path the per-thread connections open; call once before serving. */
 void db_set_path(const char *path);
 /* This thread's connection, opened on first use and closed when the thread exits.

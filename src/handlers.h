@@ -23,6 +23,7 @@ void handle_admin_school(Req *r);
 void handle_admin_school_update(Req *r);
 /* admin.c */
 void handle_admin(Req *r);
+void handle_admin_system(Req *r); /* admin_system.c */
 void handle_admin_pending(Req *r);
 void handle_admin_users(Req *r);
 void handle_admin_approve(Req *r);

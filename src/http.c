@@ -903,9 +903,22 @@ static unsigned usable_cores(void)
 	return online > 0 ? (unsigned)online : 1;
 }
 
+static int64_t started_at;
+
+int64_t http_started_at(void)
+{
+	return started_at;
+}
+
+unsigned http_worker_count(void)
+{
+	return config.threads > 0 ? (unsigned)config.threads : usable_cores();
+}
+
 int http_serve(const Route *table)
 {
 	route_table = table;
+	started_at = (int64_t)time(NULL);
 	if (!routes_valid(table))
 		return 1;
 	if (!strcmp(config.access_log, "-")) {
@@ -923,7 +936,7 @@ int http_serve(const Route *table)
 	socklen_t sslen;
 	if (!resolve_listen(&ss, &sslen))
 		return 1;
-	unsigned threads = config.threads > 0 ? (unsigned)config.threads : usable_cores();
+	unsigned threads = http_worker_count();
 
 	/* Signals are taken by this thread with sigwait(); the workers inherit the mask. */
 	sigset_t stop_signals;

@@ -167,6 +167,10 @@ struct MHD_Response;
 void http_add_security_headers(struct MHD_Response *resp);
 
 /* Starts the server with config; blocks until SIGINT/SIGTERM, then drains and returns 0. */
+/* The worker threads serve starts: --threads, or one per core this process may run on. */
+unsigned http_worker_count(void);
+/* When serving started (Unix time). */
+int64_t http_started_at(void);
 int http_serve(const Route *routes);
 
 #endif

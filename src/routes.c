@@ -30,6 +30,7 @@ const Route routes[] = {
 	POST("/admin/schools/:id", handle_admin_school_update, ADMIN, "save a member school"),
 	/* admin.c */
 	GET("/admin", handle_admin, ADMIN, "administration dashboard"),
+	GET("/admin/system", handle_admin_system, ADMIN, "versions, database size and memory"),
 	GET("/admin/pending", handle_admin_pending, ADMIN, "registrations awaiting approval"),
 	GET("/admin/users", handle_admin_users, ADMIN, "all accounts"),
 	POST("/admin/users/:id/approve", handle_admin_approve, ADMIN, "approve a registration"),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "db.h"
 #include "search_internal.h"
 
 /* ---- ranking ----
@@ -198,8 +199,8 @@ static void rank_function(const Fts5ExtensionApi *api, Fts5Context *fts, sqlite3
 	sqlite3_result_double(ctx, -score); /* like bm25(): smaller is better */
 }
 
-/* Registered on every connection SQLite opens (sqlite3_auto_extension, installed before
- * main() runs), so the per-thread connections of db.c have it without db.c knowing. */
+/* Registered on every connection SQLite opens (db_auto_extension, installed before main()
+ * runs), so the per-thread connections of db.c have it without db.c knowing. */
 static int register_functions(sqlite3 *h, char **err, const sqlite3_api_routines *routines)
 {
 	fts5_api *fts = NULL;
@@ -218,7 +219,7 @@ static int register_functions(sqlite3 *h, char **err, const sqlite3_api_routines
 
 __attribute__((constructor)) static void install_functions(void)
 {
-	sqlite3_auto_extension((void (*)(void))register_functions);
+	db_auto_extension(register_functions);
 }
 
 void search_rank_done(void)
