@@ -16,6 +16,7 @@
 #include "search.h"
 #include "users.h"
 #include "validate.h"
+#include "writers.h"
 
 bool wants_help(int argc, char **argv)
 {
@@ -152,7 +153,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!config_apply_timezone())
 		return 2;
-	db_reserve_page_cache(http_worker_count()); /* one connection per worker */
+	/* one connection per worker and per writer thread */
+	db_reserve_page_cache(http_worker_count() + WRITER_THREADS);
 	Db *db = cli_open_db(false);
 	if (!db)
 		return 1;

@@ -1,5 +1,5 @@
-/* The fault-injecting SQLite VFS (faults.h): a pass-through wrapper whose xWrite consults the
- * fault file. */
+/* The fault-injecting SQLite VFS (faults.h): a pass-through wrapper whose xWrite and xSync
+ * consult the fault file. */
 #include "faults.h"
 
 #include <fcntl.h>
@@ -22,18 +22,23 @@ static sqlite3_vfs fault_vfs;
 static sqlite3_io_methods fault_io;
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 
+/* The fault file's first word, or "" when there is none. */
+static void fault_word(char word[16])
+{
+	word[0] = '\0';
+	int fd = open(config.fault_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, word, 15);
+	close(fd);
+	word[n > 0 ? n : 0] = '\0';
+}
+
 /* SQLITE_OK, or the error a write gets now. */
 static int injected_write_error(void)
 {
-	char word[16] = "";
-	int fd = open(config.fault_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return SQLITE_OK;
-	ssize_t n = read(fd, word, sizeof word - 1);
-	close(fd);
-	if (n <= 0)
-		return SQLITE_OK;
-	word[n] = '\0';
+	char word[16];
+	fault_word(word);
 	if (!strncmp(word, "full", 4))
 		return SQLITE_FULL;
 	if (!strncmp(word, "readonly", 8))
@@ -65,6 +70,10 @@ static int f_truncate(sqlite3_file *f, sqlite3_int64 size)
 }
 static int f_sync(sqlite3_file *f, int flags)
 {
+	char word[16];
+	fault_word(word);
+	if (!strncmp(word, "slow-sync", 9))
+		usleep(1500 * 1000); /* a disk that takes its time: the sync still happens */
 	return real(f)->pMethods->xSync(real(f), flags);
 }
 static int f_file_size(sqlite3_file *f, sqlite3_int64 *size)

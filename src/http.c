@@ -24,6 +24,7 @@
 #include "page.h"
 #include "router.h"
 #include "validate.h"
+#include "writers.h"
 
 struct ReqState {
 	struct MHD_PostProcessor *post;
@@ -39,6 +40,7 @@ struct ReqState {
 	int64_t start_us;
 	size_t bytes_sent;
 	bool answered; /* a response was queued */
+	bool handled;  /* a writer thread ran the handler: the answer is ready to queue */
 	struct Stream *stream; /* set by resp_stream() until handed to libmicrohttpd */
 };
 
@@ -750,6 +752,34 @@ static enum MHD_Result begin_request(struct MHD_Connection *conn, const char *ur
 	return MHD_YES;
 }
 
+/* Runs the route's handler for a complete request; the answer is left in r for
+ * send_response(). */
+static void run_handler(Req *r)
+{
+	finish_form(r);
+	r->db = db_thread();
+	if (!r->db) {
+		resp_error(r, 503, "The site is having trouble reaching its database. "
+				   "Please try again in a minute.");
+		return;
+	}
+	db_take_error();
+	dispatch(r, route_table);
+	int rc = db_take_error();
+	db_release(r->db);
+	if (rc)
+		answer_database_error(r, rc);
+}
+
+/* On a writer thread (writers.c): a POST's handler, whose commit may wait for the disk while
+ * the worker that took the request goes on serving its other connections. */
+static void run_handler_off_worker(Req *r)
+{
+	run_handler(r);
+	r->state->handled = true;
+	MHD_resume_connection(r->conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -781,19 +811,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->state->answered)
 		return MHD_YES;
-	finish_form(r);
-	r->db = db_thread();
-	if (!r->db) {
-		resp_error(r, 503, "The site is having trouble reaching its database. "
-				   "Please try again in a minute.");
-	} else {
-		db_take_error();
-		dispatch(r, route_table);
-		int rc = db_take_error();
-		db_release(r->db);
-		if (rc)
-			answer_database_error(r, rc);
+	if (!r->state->handled && !strcmp(r->method, "POST")) {
+		/* The next call, after a writer thread resumes the connection, sends the answer. */
+		MHD_suspend_connection(conn);
+		writers_submit(r);
+		return MHD_YES;
 	}
+	if (!r->state->handled)
+		run_handler(r);
 	send_response(r);
 	return MHD_YES;
 }
@@ -959,6 +984,8 @@ int http_serve(const Route *table)
 		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
 		{MHD_OPTION_END, 0, NULL},
 	};
+	if (!writers_start(run_handler_off_worker))
+		return 1;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)config.port, NULL, NULL, on_request, NULL,
 		MHD_OPTION_EXTERNAL_LOGGER, log_mhd_error, NULL, MHD_OPTION_SOCK_ADDR,
@@ -970,6 +997,7 @@ int http_serve(const Route *table)
 	if (!d) {
 		fprintf(stderr, "practica: cannot listen on %s:%d (is it in use?)\n",
 			config.listen_host, config.port);
+		writers_stop();
 		return 1;
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
@@ -995,6 +1023,7 @@ int http_serve(const Route *table)
 	for (int waited = 0; atomic_load(&requests_in_flight) > 0 && waited < 100; waited++)
 		usleep(100 * 1000);
 	MHD_stop_daemon(d);
+	writers_stop();
 	if (access_log && access_log != stderr)
 		fclose(access_log);
 	fputs("practica: stopped\n", stderr);
