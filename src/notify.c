@@ -140,7 +140,9 @@ void notify_thread_followers(Db *db, int64_t thread_id, int64_t except_user_id, 
 {
 	if (!is_local_path(link))
 		return;
-	/* Collected first: the readability check below runs statements of its own. */
+	/* Collected first: the readability check below runs statements of its own. The check
+	 * for an unread notification with this link is one lookup in notifications_unread_by_link
+	 * (migration 017), whatever the number of unread notifications a follower has. */
 	sqlite3_stmt *st = db_prepare(
 		db, "SELECT u.id, u.role = 'admin' FROM thread_follows f JOIN users u ON u.id = "
 		    "f.user_id WHERE f.thread_id = :t AND f.following = 1 AND u.id != :except AND "
@@ -175,10 +177,12 @@ int64_t notifications_unread(Db *db, int64_t user_id)
 {
 	if (!db)
 		return 0;
-	/* Answered from the partial index notifications_unread alone. */
-	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM notifications WHERE user_id = :u "
-					  "AND read_at IS NULL");
+	/* Answered from the partial index notifications_unread_by_link alone (migration 017),
+	 * and bounded: the header needs no exact figure past NOTIFICATIONS_UNREAD_SHOWN. */
+	sqlite3_stmt *st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications WHERE "
+					  "user_id = :u AND read_at IS NULL LIMIT :most)");
 	db_bind_int(st, ":u", user_id);
+	db_bind_int(st, ":most", NOTIFICATIONS_UNREAD_SHOWN + 1);
 	int64_t n = db_step(st) == SQLITE_ROW ? db_col_int(st, 0) : 0;
 	sqlite3_reset(st);
 	return n;
@@ -270,7 +274,12 @@ void handle_notifications(Req *r)
 		return;
 	}
 	if (unread) {
-		html(o, "<div class=\"notifications-actions\"><p>%lld unread.</p>", (long long)unread);
+		if (unread > NOTIFICATIONS_UNREAD_SHOWN)
+			html(o, "<div class=\"notifications-actions\"><p>More than %d unread.</p>",
+			     NOTIFICATIONS_UNREAD_SHOWN);
+		else
+			html(o, "<div class=\"notifications-actions\"><p>%lld unread.</p>",
+			     (long long)unread);
 		button_form(r, "/notifications/read", "Mark all as read", "secondary");
 		html_raw(o, "</div>\n");
 	} else {

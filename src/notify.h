@@ -27,7 +27,10 @@ bool thread_is_followed(Db *db, int64_t user_id, int64_t thread_id);
  * mention in the same post, written first) is not notified twice. */
 void notify_thread_followers(Db *db, int64_t thread_id, int64_t except_user_id, const char *text,
 			     const char *link);
-/* For the header: how many unread notifications the user has (one indexed count). */
+/* For the header: how many unread notifications the user has, counted from the partial index
+ * up to NOTIFICATIONS_UNREAD_SHOWN + 1 (then shown as "99+"): a member who never opens the
+ * inbox piles up thousands, and every page they view counts them. */
+#define NOTIFICATIONS_UNREAD_SHOWN 99
 int64_t notifications_unread(Db *db, int64_t user_id);
 
 /* Waitlist promotion: tells user_id they now have a seat in the community. */

@@ -77,9 +77,11 @@ void page_begin(Req *r, const char *title)
 		int64_t unread = notifications_unread(r->db, u->id);
 		if (unread > 0)
 			html(o, "<li><a href=\"/notifications\"%s>Notifications <span class=\"count\">"
-				"%lld<span class=\"visually-hidden\"> unread</span></span></a></li>",
+				"%s<span class=\"visually-hidden\"> unread</span></span></a></li>",
 			     !strcmp(r->path, "/notifications") ? " aria-current=\"page\"" : "",
-			     (long long)unread);
+			     unread > NOTIFICATIONS_UNREAD_SHOWN
+				     ? arena_printf(r->arena, "%d+", NOTIFICATIONS_UNREAD_SHOWN)
+				     : arena_printf(r->arena, "%lld", (long long)unread));
 		else
 			nav_link(r, "/notifications", "Notifications");
 	} else if (u) {

@@ -7,6 +7,12 @@
  * files, notifications...) fails the test: such a page would get slower as data grows.
  * A scan "USING INDEX" is a full walk of that index and fails too.
  *
+ * Some statements search an index and still read more rows as the data grows: the check a
+ * reply makes for each follower (an unread notification with the same link?) and the
+ * header's unread count read every unread notification of a member before migration 017,
+ * which made `make load` three times slower per request after four minutes of replies
+ * (docs/RELIABILITY.md). Their plans are checked by name below, and the count's bound too.
+ *
  * PRACTICA_QUERYPLAN_DB=FILE explains against another database instead (e.g. the large
  * benchmark one, var/bench-large.db, whose statistics are those of a big association). */
 #include <ctype.h>
@@ -195,6 +201,44 @@ TEST(hot_pages_answer)
 
 /* The table an alias in sql stands for, when it is a growing table ("FROM users u",
  * "JOIN posts AS p", or the name itself); NULL otherwise. */
+/* 150 unread notifications for the bench member: the header says "99+" and the inbox "More
+ * than 99", read from at most 100 index entries; with 90 unread both give the figure. */
+TEST(unread_count_is_bounded)
+{
+	if (!started)
+		return;
+	CHECK(sql_exec(&srv, "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k "
+			     "WHERE n < 150) INSERT INTO notifications (user_id, kind, text, link, "
+			     "created_at) SELECT 1, 'reply', 'Reply ' || n, '/posts/' || n, "
+			     "1700000000 + n FROM k"),
+	      "could not insert notifications");
+	Client *c = client_new(&srv);
+	CHECK(client_login(c, BENCH_EMAIL, BENCH_PASSWORD), "the bench member cannot sign in");
+	Reply r = client_get(c, "/home");
+	CHECK(r.status == 200 && body_has(&r, "<span class=\"count\">99+<span "
+					      "class=\"visually-hidden\"> unread</span>"),
+	      "header: %ld, no 99+", r.status);
+	reply_free(&r);
+	r = client_get(c, "/notifications");
+	CHECK(r.status == 200 && body_has(&r, "<p>More than 99 unread.</p>"),
+	      "inbox: %ld, no 'More than 99 unread'", r.status);
+	reply_free(&r);
+	int64_t unread = sql_int(&srv, "SELECT count(*) FROM notifications WHERE user_id = 1 AND "
+				       "read_at IS NULL");
+	CHECK(sql_exec(&srv, "UPDATE notifications SET read_at = 1 WHERE id IN (SELECT id FROM "
+			     "notifications WHERE user_id = 1 AND read_at IS NULL ORDER BY id "
+			     "LIMIT %lld)", (long long)unread - 90),
+	      "could not mark notifications read");
+	r = client_get(c, "/home");
+	CHECK(body_has(&r, "<span class=\"count\">90<span class=\"visually-hidden\"> "
+			   "unread</span>"), "header with 90 unread");
+	reply_free(&r);
+	r = client_get(c, "/notifications");
+	CHECK(body_has(&r, "<p>90 unread.</p>"), "inbox with 90 unread");
+	reply_free(&r);
+	client_free(c);
+}
+
 static const char *growing_table(const char *sql, const char *name)
 {
 	for (const char *const *t = growing; *t; t++)
@@ -286,12 +330,64 @@ TEST(no_full_scan_of_a_growing_table)
 		path, scans);
 }
 
+/* The plan of the first recorded statement containing fragment, " / "-joined; "" if none. */
+static void plan_of(sqlite3 *db, const char *fragment, char *out, size_t n)
+{
+	out[0] = '\0';
+	FILE *f = fopen(query_log, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	while (f && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!strstr(line, fragment))
+			continue;
+		char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", line);
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(db, explain, -1, &st, NULL) == SQLITE_OK)
+			while (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(out + strlen(out), n - strlen(out), "%s / ",
+					 (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+		sqlite3_free(explain);
+		break;
+	}
+	free(line);
+	if (f)
+		fclose(f);
+}
+
+/* Migration 017: a reply's check for a follower's unread notification with the same link is
+ * one lookup by (user, link), and the header's count reads the partial index alone. */
+TEST(unread_notifications_found_by_index)
+{
+	if (!started)
+		return;
+	const char *path = getenv("PRACTICA_QUERYPLAN_DB");
+	if (!path || !*path)
+		path = srv.db;
+	sqlite3 *db = NULL;
+	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s",
+	      path);
+	char plan[1024];
+	plan_of(db, "n.link = :link AND n.read_at IS NULL", plan, sizeof plan);
+	CHECK(*plan, "the reply's follower statement was not recorded");
+	CHECK(strstr(plan, "INDEX notifications_unread_by_link (user_id=? AND read_at=? AND "
+			   "link=?)"), "follower check: %s", plan);
+	plan_of(db, "FROM notifications WHERE user_id = :u AND read_at IS NULL LIMIT", plan,
+		sizeof plan);
+	CHECK(*plan, "the header's unread count was not recorded");
+	CHECK(strstr(plan, "COVERING INDEX notifications_unread_by_link (user_id=? AND read_at=?)"),
+	      "unread count: %s", plan);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	double t0 = now_seconds();
 	started = setup();
 	int rc = RUN_TESTS(server_started, bench_data_has_every_part, hot_pages_answer,
-			   no_full_scan_of_a_growing_table);
+			   unread_count_is_bounded, no_full_scan_of_a_growing_table,
+			   unread_notifications_found_by_index);
 	fprintf(stderr, "http_queryplan: %.1f s\n", now_seconds() - t0);
 	server_cleanup(&srv);
 	return rc;
