@@ -41,6 +41,7 @@ struct ReqState {
 	size_t bytes_sent;
 	bool answered; /* a response was queued */
 	bool handled;  /* a writer thread ran the handler: the answer is ready to queue */
+	bool run_here; /* a POST the writers refused (stopping): this worker runs it */
 	struct Stream *stream; /* set by resp_stream() until handed to libmicrohttpd */
 };
 
@@ -811,10 +812,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	}
 	if (r->state->answered)
 		return MHD_YES;
-	if (!r->state->handled && !strcmp(r->method, "POST")) {
-		/* The next call, after a writer thread resumes the connection, sends the answer. */
+	if (!r->state->handled && !r->state->run_here && !strcmp(r->method, "POST")) {
+		/* The next call, after a writer thread resumes the connection, sends the answer.
+		 * Suspended first: a writer may resume it as soon as it is handed over. */
 		MHD_suspend_connection(conn);
-		writers_submit(r);
+		if (!writers_submit(r)) {
+			r->state->run_here = true; /* the writers are stopping: the next call runs it */
+			MHD_resume_connection(conn);
+		}
 		return MHD_YES;
 	}
 	if (!r->state->handled)
@@ -1022,8 +1027,10 @@ int http_serve(const Route *table)
 	streams_stop(); /* open event streams end now instead of holding up the stop */
 	for (int waited = 0; atomic_load(&requests_in_flight) > 0 && waited < 100; waited++)
 		usleep(100 * 1000);
-	MHD_stop_daemon(d);
+	/* The writers finish what they were handed (resuming those connections) before the
+	 * daemon stops: libmicrohttpd must not stop with a connection suspended. */
 	writers_stop();
+	MHD_stop_daemon(d);
 	if (access_log && access_log != stderr)
 		fclose(access_log);
 	fputs("practica: stopped\n", stderr);

@@ -54,12 +54,16 @@ bool writers_start(void (*run)(Req *r))
 	return true;
 }
 
-void writers_submit(Req *r)
+bool writers_submit(Req *r)
 {
 	Job *job = arena_alloc(r->arena, sizeof *job); /* lives as long as the request */
 	job->r = r;
 	job->next = NULL;
 	pthread_mutex_lock(&lock);
+	if (stopping || !started) {
+		pthread_mutex_unlock(&lock);
+		return false;
+	}
 	if (tail)
 		tail->next = job;
 	else
@@ -67,6 +71,7 @@ void writers_submit(Req *r)
 	tail = job;
 	pthread_cond_signal(&ready);
 	pthread_mutex_unlock(&lock);
+	return true;
 }
 
 void writers_stop(void)

@@ -12,9 +12,10 @@
 
 /* Starts the threads; each request handed over is passed to run on one of them. */
 bool writers_start(void (*run)(Req *r));
-/* Queues r for a writer thread, in order of arrival. */
-void writers_submit(Req *r);
-/* Lets the threads finish the queue, then joins them. */
+/* Queues r for a writer thread, in order of arrival. False when the writers are stopping
+ * (or never started): the caller runs the request itself. */
+bool writers_submit(Req *r);
+/* Lets the threads finish the queue, then joins them; later requests are refused. */
 void writers_stop(void);
 
 #endif
