@@ -92,7 +92,8 @@ void handle_admin_system(Req *r)
 	row(r, "page-overflow-bytes", "Pages beyond the reserve, now", pc.overflow_bytes,
 	    size_text(r, pc.overflow_bytes));
 	html_raw(&r->out, "</dl>\n<p class=\"meta\">The reserve is set aside when the server starts "
-			  "(16 MB for each worker thread, up to 8), so the memory in use stays "
-			  "about the same however long the server runs.</p>\n");
+			  "(16 MB for each worker thread and 4 MB for each of the two threads "
+			  "that save what members post, 128 MB at most), so the memory in use "
+			  "stays about the same however long the server runs.</p>\n");
 	page_end(r);
 }

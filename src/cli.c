@@ -154,7 +154,8 @@ int cmd_serve(int argc, char **argv)
 	if (!config_apply_timezone())
 		return 2;
 	/* one connection per worker and per writer thread */
-	db_reserve_page_cache(http_worker_count() + WRITER_THREADS);
+	db_reserve_page_cache((int)http_worker_count() * DB_PAGE_CACHE_KIB +
+			      WRITER_THREADS * WRITER_CACHE_KIB);
 	Db *db = cli_open_db(false);
 	if (!db)
 		return 1;

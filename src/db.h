@@ -25,10 +25,15 @@ void db_close(Db *db);
  * now and after the library restarts (db_reserve_page_cache). */
 void db_auto_extension(int (*entry)(sqlite3 *, char **, const sqlite3_api_routines *));
 
-/* Reserves the page caches' memory for this many connections as one pool, before the first
- * database is opened (later calls do nothing): the server's memory is then what it will
- * stay, and pages never mix with the heap. Without it pages come from the heap. */
-void db_reserve_page_cache(unsigned connections);
+/* Each connection's page cache, in KiB (DECISIONS 71), unless set otherwise. */
+#define DB_PAGE_CACHE_KIB 16384
+
+/* Reserves kib of page caches (the sum of the connections' caches to come) as one pool,
+ * before the first database is opened (later calls do nothing): the server's memory is then
+ * what it will stay, and pages never mix with the heap. Without it pages come from the heap. */
+void db_reserve_page_cache(int kib);
+/* Sets db's page cache to kib instead of DB_PAGE_CACHE_KIB. */
+void db_set_cache_kib(Db *db, int kib);
 
 typedef struct {
 	int slot_bytes;                    /* one page with SQLite's header for it */

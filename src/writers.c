@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "arena.h"
+#include "db.h"
 
 typedef struct Job {
 	Req *r;
@@ -24,6 +25,9 @@ static void (*run_request)(Req *r);
 static void *writer_main(void *unused)
 {
 	(void)unused;
+	Db *db = db_thread();
+	if (db)
+		db_set_cache_kib(db, WRITER_CACHE_KIB);
 	for (;;) {
 		pthread_mutex_lock(&lock);
 		while (!head && !stopping)

@@ -7,8 +7,11 @@
 
 #include "http.h"
 
-/* The writer threads serve starts (each has its own database connection). */
+/* The writer threads serve starts (each has its own database connection), and their page
+ * caches in KiB: small, since another connection's write empties a cache (WAL) and two
+ * writers take turns, so a writer's cache seldom outlives one transaction. */
 #define WRITER_THREADS 2
+#define WRITER_CACHE_KIB 4096
 
 /* Starts the threads; each request handed over is passed to run on one of them. */
 bool writers_start(void (*run)(Req *r));
