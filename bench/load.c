@@ -15,6 +15,7 @@
  *   LOAD_THREADS=N         server worker threads (default: the server's own, one per core)
  *   LOAD_SCALE=F           bench-data scale (default 0.02)
  *   LOAD_RSS_GROWTH=PCT    allowed RSS growth from after the warm-up to the end (default 10)
+ *   LOAD_WAL_MAX_MB=N      largest the WAL file may be at a 5 s sample (default 128)
  *   LOAD_KEEP=1            keep the temporary directory (database, server log) */
 #include <curl/curl.h>
 #include <errno.h>
@@ -430,7 +431,7 @@ static void sign_in_all(Run *run, CURLM *multi)
 
 static const char *usage_env =
 	"LOAD_BIN LOAD_CONNECTIONS LOAD_MEMBERS LOAD_WARMUP LOAD_SECONDS LOAD_THREADS LOAD_SCALE "
-	"LOAD_RSS_GROWTH LOAD_KEEP";
+	"LOAD_RSS_GROWTH LOAD_WAL_MAX_MB LOAD_KEEP";
 
 int main(int argc, char **argv)
 {
@@ -447,6 +448,7 @@ int main(int argc, char **argv)
 	run.warmup = (double)env_long("LOAD_WARMUP", 10);
 	run.seconds = (double)env_long("LOAD_SECONDS", 60);
 	run.rss_growth_pct = (double)env_long("LOAD_RSS_GROWTH", 10);
+	run.wal_limit_kb = env_long("LOAD_WAL_MAX_MB", 128) * 1024;
 	long threads = env_long("LOAD_THREADS", 0);
 	const char *scale = getenv("LOAD_SCALE") && *getenv("LOAD_SCALE") ? getenv("LOAD_SCALE")
 									    : "0.02";

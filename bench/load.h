@@ -102,6 +102,8 @@ typedef struct Run {
 	long rss_after_warmup_kb, rss_end_kb, rss_max_kb;
 	long rss_samples[64];
 	int nrss;
+	long wal_max_kb; /* the largest the database's WAL file was at a sample */
+	long wal_limit_kb;
 	bool still_answers;
 	int exit_status;
 	/* per connection pair states, for the database check: [connection][k] */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -444,8 +445,20 @@ static bool finish_request(Run *run, Conn *c, CURLcode result, bool measured, do
 	return !ok && !expected_refusal;
 }
 
+/* The WAL file's size in KiB (0 when there is none). */
+static long wal_kb(const Run *run)
+{
+	char path[160];
+	snprintf(path, sizeof path, "%s-wal", run->db_path);
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)(st.st_size / 1024) : 0;
+}
+
 static void sample_rss(Run *run, long kb)
 {
+	long wal = wal_kb(run);
+	if (wal > run->wal_max_kb)
+		run->wal_max_kb = wal;
 	if (kb > run->rss_max_kb)
 		run->rss_max_kb = kb;
 	if (run->nrss < (int)(sizeof run->rss_samples / sizeof *run->rss_samples))

@@ -303,10 +303,17 @@ int report(Run *run)
 	printf("RSS every 5 s (MiB):");
 	for (int i = 0; i < run->nrss; i++)
 		printf(" %.1f", run->rss_samples[i] / 1024.0);
-	printf("\nServer still answering after the run: %s; clean stop: %s\n",
+	printf("\nLargest WAL file at a sample: %.1f MiB (allowed %.0f MiB)\n",
+	       run->wal_max_kb / 1024.0, run->wal_limit_kb / 1024.0);
+	printf("Server still answering after the run: %s; clean stop: %s\n",
 	       run->still_answers ? "yes" : "NO", run->exit_status == 0 ? "yes" : "NO");
 	if (run->rss_after_warmup_kb <= 0 || run->rss_end_kb <= 0 || growth > run->rss_growth_pct) {
 		say("memory grew by %.1f%% (allowed %.0f%%)", growth, run->rss_growth_pct);
+		bad++;
+	}
+	if (run->wal_max_kb > run->wal_limit_kb) {
+		say("the WAL grew to %.1f MiB (allowed %.0f MiB): checkpoints do not keep up",
+		    run->wal_max_kb / 1024.0, run->wal_limit_kb / 1024.0);
 		bad++;
 	}
 	if (errors)
