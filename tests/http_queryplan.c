@@ -271,14 +271,19 @@ static const char *listed(const char *const list[][2], const char *sql)
 	return NULL;
 }
 
+/* The database the plans are explained against: PRACTICA_QUERYPLAN_DB, or the suite's. */
+static const char *explained_database(void)
+{
+	const char *path = getenv("PRACTICA_QUERYPLAN_DB");
+	return path && *path ? path : srv.db;
+}
+
 TEST(no_full_scan_of_a_growing_table)
 {
 	if (!started)
 		return;
 	server_stop(&srv); /* flushes nothing we need: the log is written line by line */
-	const char *path = getenv("PRACTICA_QUERYPLAN_DB");
-	if (!path || !*path)
-		path = srv.db;
+	const char *path = explained_database();
 	sqlite3 *db = NULL;
 	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s",
 	      path);
@@ -362,9 +367,7 @@ TEST(unread_notifications_found_by_index)
 {
 	if (!started)
 		return;
-	const char *path = getenv("PRACTICA_QUERYPLAN_DB");
-	if (!path || !*path)
-		path = srv.db;
+	const char *path = explained_database();
 	sqlite3 *db = NULL;
 	CHECK(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK, "open %s",
 	      path);
