@@ -64,8 +64,8 @@ void handle_admin_system(Req *r)
 	     "<dt>libmicrohttpd</dt><dd>%s</dd>\n<dt>Running since</dt><dd>%s, %s</dd>\n",
 	     PRACTICA_VERSION, sqlite3_libversion(), MHD_get_version(), format_date(r, started),
 	     format_time(r, started));
-	row(r, "workers", "Worker threads", http_worker_count(),
-	    arena_printf(r->arena, "%u", http_worker_count()));
+	unsigned workers = http_worker_count();
+	row(r, "workers", "Worker threads", workers, arena_printf(r->arena, "%u", workers));
 	html_raw(&r->out, "</dl>\n<h2>Database</h2>\n<dl class=\"facts\">\n");
 	int64_t db_bytes = file_bytes(config.db_path);
 	int64_t wal_bytes = file_bytes(arena_printf(r->arena, "%s-wal", config.db_path));

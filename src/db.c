@@ -342,10 +342,8 @@ void db_page_cache_usage(PageCacheUsage *u)
 		u->used = cur;
 		u->used_highest = high;
 	}
-	if (sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &cur, &high, 0) == SQLITE_OK) {
+	if (sqlite3_status64(SQLITE_STATUS_PAGECACHE_OVERFLOW, &cur, &high, 0) == SQLITE_OK)
 		u->overflow_bytes = cur;
-		u->overflow_highest = high;
-	}
 }
 
 Db *db_open(const char *path, bool create)

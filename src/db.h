@@ -39,7 +39,7 @@ typedef struct {
 	int slot_bytes;                    /* one page with SQLite's header for it */
 	int slots;                         /* 0: no pool reserved */
 	int64_t used, used_highest;        /* slots, now and the most since start */
-	int64_t overflow_bytes, overflow_highest; /* pages that did not fit, from the heap */
+	int64_t overflow_bytes;            /* pages that did not fit, now in the heap */
 } PageCacheUsage;
 void db_page_cache_usage(PageCacheUsage *u);
 

@@ -22,14 +22,16 @@ static sqlite3_vfs fault_vfs;
 static sqlite3_io_methods fault_io;
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 
+#define FAULT_WORD_MAX 15 /* "readonly", "slow-sync": the longest word the file holds */
+
 /* The fault file's first word, or "" when there is none. */
-static void fault_word(char word[16])
+static void fault_word(char word[FAULT_WORD_MAX + 1])
 {
 	word[0] = '\0';
 	int fd = open(config.fault_file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	ssize_t n = read(fd, word, 15);
+	ssize_t n = read(fd, word, FAULT_WORD_MAX);
 	close(fd);
 	word[n > 0 ? n : 0] = '\0';
 }
@@ -37,7 +39,7 @@ static void fault_word(char word[16])
 /* SQLITE_OK, or the error a write gets now. */
 static int injected_write_error(void)
 {
-	char word[16];
+	char word[FAULT_WORD_MAX + 1];
 	fault_word(word);
 	if (!strncmp(word, "full", 4))
 		return SQLITE_FULL;
@@ -70,7 +72,7 @@ static int f_truncate(sqlite3_file *f, sqlite3_int64 size)
 }
 static int f_sync(sqlite3_file *f, int flags)
 {
-	char word[16];
+	char word[FAULT_WORD_MAX + 1];
 	fault_word(word);
 	if (!strncmp(word, "slow-sync", 9))
 		usleep(1500 * 1000); /* a disk that takes its time: the sync still happens */
